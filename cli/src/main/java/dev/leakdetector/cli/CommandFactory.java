@@ -1,0 +1,21 @@
+package dev.leakdetector.cli;
+
+import picocli.CommandLine;
+
+/** Creates commands with the injected {@link Environment}, without reflection tricks in the commands. */
+final class CommandFactory implements CommandLine.IFactory {
+    private final Environment environment;
+    private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+    CommandFactory(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+        if (type == SummaryCommand.class) {
+            return type.cast(new SummaryCommand(environment));
+        }
+        return fallback.create(type);
+    }
+}

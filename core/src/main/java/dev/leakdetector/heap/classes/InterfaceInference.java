@@ -1,0 +1,188 @@
+package dev.leakdetector.heap.classes;
+
+import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.StringTable;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names plain JS objects by their shape, such as {@code {id, name, tags}}, as DevTools does
+ * ({@code inferInterfaceDefinitions} and {@code applyInterfaceDefinitions} in {@code HeapSnapshot.ts}).
+ *
+ * <p>Step one collects, for every object named {@code Object}, its property names in order (without
+ * {@code __proto__}, until the name would pass 120 characters) and keeps the shapes that at least 2
+ * objects and one in a thousand plain objects share, most popular first. Step two gives each plain
+ * object the definition with the most properties that all appear among its own, the earlier
+ * definition winning a tie; objects matching none stay {@code Object}.
+ */
+public final class InterfaceInference {
+    private static final int MIN_INTERFACE_PROPERTY_COUNT = 1;
+    private static final int MAX_INTERFACE_NAME_LENGTH = 120;
+    private static final int MIN_OBJECT_COUNT_PER_INTERFACE = 2;
+    private static final int MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000;
+
+    /** A shape: its display name and its property names in first-seen order. */
+    public record Definition(String name, List<String> properties) {
+    }
+
+    private InterfaceInference() {
+    }
+
+    /** Infers the definitions of this snapshot. */
+    public static List<Definition> infer(HeapGraph graph) {
+        int objectName = plainObjectName(graph);
+        if (objectName < 0) {
+            return List.of();
+        }
+        int propertyType = graph.types().edgeProperty;
+        StringTable strings = graph.strings();
+        String[] formatted = new String[strings.size()];
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, List<String>> properties = new HashMap<>();
+        long total = 0;
+        for (int node = 0; node < graph.nodeCount(); node++) {
+            if (!isPlainObject(graph, node, objectName)) {
+                continue;
+            }
+            total++;
+            StringBuilder name = new StringBuilder("{");
+            List<String> props = null;
+            int propertyCount = 0;
+            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
+                if (graph.edgeType(e) != propertyType) {
+                    continue;
+                }
+                int nameIndex = graph.edgeNameOrIndex(e);
+                String edgeName = strings.get(nameIndex);
+                if (edgeName.equals("__proto__")) {
+                    continue;
+                }
+                String shown = formatted[nameIndex];
+                if (shown == null) {
+                    shown = JsonNames.formatPropertyName(edgeName);
+                    formatted[nameIndex] = shown;
+                }
+                if (name.length() > MIN_INTERFACE_PROPERTY_COUNT
+                        && name.length() + shown.length() > MAX_INTERFACE_NAME_LENGTH) {
+                    break;
+                }
+                if (name.length() != 1) {
+                    name.append(", ");
+                }
+                name.append(shown);
+                propertyCount++;
+            }
+            if (propertyCount == 0) {
+                continue;
+            }
+            String interfaceName = name.append('}').toString();
+            int[] count = counts.get(interfaceName);
+            if (count == null) {
+                counts.put(interfaceName, new int[] {1});
+                properties.put(interfaceName, collectProperties(graph, node, propertyType, propertyCount));
+            } else {
+                count[0]++;
+            }
+        }
+        List<Map.Entry<String, int[]>> sorted = new ArrayList<>(counts.entrySet());
+        // Stable: equally popular shapes keep first-seen order, as in DevTools.
+        sorted.sort((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0]));
+        double minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, (double) total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+        List<Definition> result = new ArrayList<>();
+        for (Map.Entry<String, int[]> candidate : sorted) {
+            if (candidate.getValue()[0] < minCount) {
+                break;
+            }
+            result.add(new Definition(candidate.getKey(), properties.get(candidate.getKey())));
+        }
+        return result;
+    }
+
+    private static List<String> collectProperties(HeapGraph graph, int node, int propertyType, int limit) {
+        List<String> props = new ArrayList<>(limit);
+        for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1) && props.size() < limit; e++) {
+            if (graph.edgeType(e) != propertyType) {
+                continue;
+            }
+            String edgeName = graph.strings().get(graph.edgeNameOrIndex(e));
+            if (!edgeName.equals("__proto__")) {
+                props.add(edgeName);
+            }
+        }
+        return props;
+    }
+
+    /**
+     * Re-classifies plain objects with the given definitions, writing into {@code classIndex}.
+     * Interface names are appended to the string table once each.
+     */
+    public static void apply(HeapGraph graph, List<Definition> definitions, int[] classIndex) {
+        int objectName = plainObjectName(graph);
+        if (objectName < 0) {
+            return;
+        }
+        PropertyTree tree = new PropertyTree(definitions);
+        int propertyType = graph.types().edgeProperty;
+        StringTable strings = graph.strings();
+        Map<String, Integer> interfaceNames = new HashMap<>();
+        // Objects of one shape have the same property names in the same order; match once per shape.
+        Map<ShapeKey, Integer> byShape = new HashMap<>();
+        int[] scratch = new int[16];
+        for (int node = 0; node < graph.nodeCount(); node++) {
+            if (!isPlainObject(graph, node, objectName)) {
+                continue;
+            }
+            int count = 0;
+            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
+                if (graph.edgeType(e) == propertyType) {
+                    if (count == scratch.length) {
+                        scratch = Arrays.copyOf(scratch, count * 2);
+                    }
+                    scratch[count++] = graph.edgeNameOrIndex(e);
+                }
+            }
+            ShapeKey key = new ShapeKey(Arrays.copyOf(scratch, count));
+            Integer cached = byShape.get(key);
+            if (cached == null) {
+                String[] names = new String[count];
+                for (int k = 0; k < count; k++) {
+                    names[k] = strings.get(key.names[k]);
+                }
+                Arrays.sort(names);
+                PropertyTree.Match match = tree.bestMatch(names);
+                if (match == null) {
+                    cached = graph.nodeNameIndex(node);
+                } else {
+                    cached = interfaceNames.computeIfAbsent(match.name(), strings::add);
+                }
+                byShape.put(key, cached);
+            }
+            classIndex[node] = cached;
+        }
+    }
+
+    private static boolean isPlainObject(HeapGraph graph, int node, int objectName) {
+        return graph.nodeType(node) == graph.types().nodeObject && graph.nodeNameIndex(node) == objectName;
+    }
+
+    private static int plainObjectName(HeapGraph graph) {
+        return graph.strings().indexOf("Object");
+    }
+
+    private record ShapeKey(int[] names) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ShapeKey k && Arrays.equals(names, k.names);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(names);
+        }
+    }
+}

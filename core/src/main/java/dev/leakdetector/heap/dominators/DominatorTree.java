@@ -1,0 +1,71 @@
+package dev.leakdetector.heap.dominators;
+
+/**
+ * The dominator tree with child lists, for walking down from a node to what it retains.
+ *
+ * <p>Children lists are built from the immediate-dominator array in two passes (count, prefix sum,
+ * fill); the root, which dominates itself, is nobody's child.
+ */
+public final class DominatorTree {
+    private final int[] dominators;
+    private final int[] firstChild;
+    private final int[] children;
+    private final int root;
+
+    private DominatorTree(int[] dominators, int[] firstChild, int[] children, int root) {
+        this.dominators = dominators;
+        this.firstChild = firstChild;
+        this.children = children;
+        this.root = root;
+    }
+
+    public static DominatorTree build(int[] dominators, int root) {
+        int nodeCount = dominators.length;
+        int[] firstChild = new int[nodeCount + 1];
+        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+            if (ordinal != root) {
+                firstChild[dominators[ordinal]]++;
+            }
+        }
+        int slot = 0;
+        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+            int count = firstChild[ordinal];
+            firstChild[ordinal] = slot;
+            slot += count;
+        }
+        firstChild[nodeCount] = slot;
+        int[] children = new int[slot];
+        int[] fill = new int[nodeCount];
+        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+            if (ordinal != root) {
+                int dominator = dominators[ordinal];
+                children[firstChild[dominator] + fill[dominator]++] = ordinal;
+            }
+        }
+        return new DominatorTree(dominators, firstChild, children, root);
+    }
+
+    public int root() {
+        return root;
+    }
+
+    public int dominator(int nodeOrdinal) {
+        return dominators[nodeOrdinal];
+    }
+
+    public int firstChild(int nodeOrdinal) {
+        return firstChild[nodeOrdinal];
+    }
+
+    public int endChild(int nodeOrdinal) {
+        return firstChild[nodeOrdinal + 1];
+    }
+
+    public int child(int slot) {
+        return children[slot];
+    }
+
+    public int[] rawDominators() {
+        return dominators;
+    }
+}

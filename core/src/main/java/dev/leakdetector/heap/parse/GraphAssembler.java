@@ -1,0 +1,106 @@
+package dev.leakdetector.heap.parse;
+
+import dev.leakdetector.heap.graph.GraphTypes;
+import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.Locations;
+import dev.leakdetector.heap.graph.StringTable;
+
+import java.nio.file.Path;
+
+/**
+ * Checks the parsed columns against each other and builds the {@link HeapGraph}.
+ *
+ * <p>These are the consistency checks that catch a corrupt file whose sections each look fine:
+ * edge counts that do not add up to {@code edge_count}, names pointing past the string table,
+ * a root or location pointing past the last node.
+ */
+final class GraphAssembler {
+    private GraphAssembler() {
+    }
+
+    static HeapGraph assemble(Path file, SnapshotHeader header, NodeColumns nodes, EdgeColumns edges,
+                              String[] strings, IntListSink locationValues) throws SnapshotFormatException {
+        int nodeCount = nodes.types.length;
+        int edgeCount = edges.typeAndTarget.length;
+        int[] firstEdge = nodes.firstEdge;
+        long sum = 0;
+        for (int i = 0; i < nodeCount; i++) {
+            sum += firstEdge[i + 1];
+            if (sum > edgeCount) {
+                throw new SnapshotFormatException(file, "nodes", -1, "the edge_count fields of the nodes add up to more than"
+                        + " the header's edge_count " + edgeCount + " (at node #" + i + ")");
+            }
+            firstEdge[i + 1] = (int) sum;
+        }
+        if (sum != edgeCount) {
+            throw new SnapshotFormatException(file, "nodes", -1, "the edge_count fields of the nodes add up to " + sum
+                    + " but the header's edge_count is " + edgeCount);
+        }
+
+        int stringCount = strings.length;
+        int[] names = nodes.names;
+        for (int i = 0; i < nodeCount; i++) {
+            if (names[i] < 0 || names[i] >= stringCount) {
+                throw new SnapshotFormatException(file, "nodes", -1, "node #" + i + " has name " + names[i]
+                        + " but the string table holds " + stringCount + " strings");
+            }
+        }
+        GraphTypes types = new GraphTypes(header);
+        int[] typeAndTarget = edges.typeAndTarget;
+        int[] nameOrIndex = edges.nameOrIndex;
+        for (int e = 0; e < edgeCount; e++) {
+            int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
+            if (types.hasStringName(type) && Integer.compareUnsigned(nameOrIndex[e], stringCount) >= 0) {
+                throw new SnapshotFormatException(file, "edges", -1, "edge #" + e + " (" + types.edgeTypeName(type)
+                        + ") has name " + Integer.toUnsignedString(nameOrIndex[e]) + " but the string table holds "
+                        + stringCount + " strings");
+            }
+        }
+
+        int nodeFieldCount = header.nodeFieldCount();
+        long rootIndex = header.rootIndex();
+        if (rootIndex % nodeFieldCount != 0 || rootIndex / nodeFieldCount >= nodeCount) {
+            throw new SnapshotFormatException(file, "snapshot", -1, "root_index " + rootIndex + " is not a valid node index");
+        }
+        Locations locations = locations(file, header, locationValues, nodeCount);
+        StringTable table = new StringTable(strings, stringCount);
+        return new HeapGraph(header, nodes.types, names, nodes.ids, nodes.selfSizes, nodes.detachedness, firstEdge,
+                typeAndTarget, nameOrIndex, table, locations, (int) (rootIndex / nodeFieldCount));
+    }
+
+    private static Locations locations(Path file, SnapshotHeader header, IntListSink values, int nodeCount)
+            throws SnapshotFormatException {
+        int fieldCount = header.locationFields().size();
+        int objectField = header.locationFields().indexOf("object_index");
+        int scriptField = header.locationFields().indexOf("script_id");
+        int lineField = header.locationFields().indexOf("line");
+        int columnField = header.locationFields().indexOf("column");
+        if (values == null || values.size() == 0 || objectField < 0 || scriptField < 0 || lineField < 0
+                || columnField < 0) {
+            return Locations.empty();
+        }
+        if (values.size() % fieldCount != 0) {
+            throw new SnapshotFormatException(file, "locations", -1, "the section holds " + values.size()
+                    + " values, not a multiple of " + fieldCount + " location fields");
+        }
+        int count = values.size() / fieldCount;
+        int nodeFieldCount = header.nodeFieldCount();
+        int[] ordinals = new int[count];
+        int[] scripts = new int[count];
+        int[] lines = new int[count];
+        int[] columns = new int[count];
+        for (int i = 0; i < count; i++) {
+            int base = i * fieldCount;
+            int nodeIndex = values.get(base + objectField);
+            if (nodeIndex % nodeFieldCount != 0 || nodeIndex / nodeFieldCount >= nodeCount) {
+                throw new SnapshotFormatException(file, "locations", -1, "location #" + i + " points at node index "
+                        + nodeIndex + ", which is not a node");
+            }
+            ordinals[i] = nodeIndex / nodeFieldCount;
+            scripts[i] = values.get(base + scriptField);
+            lines[i] = values.get(base + lineField);
+            columns[i] = values.get(base + columnField);
+        }
+        return Locations.of(ordinals, scripts, lines, columns, count);
+    }
+}

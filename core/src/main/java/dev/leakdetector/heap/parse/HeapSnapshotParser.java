@@ -1,0 +1,399 @@
+package dev.leakdetector.heap.parse;
+
+import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.Locations;
+import dev.leakdetector.heap.graph.StringTable;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Streams a {@code .heapsnapshot} (or {@code .heapsnapshot.gz}) file into a {@link HeapGraph}.
+ *
+ * <p>The file is never held in memory and no JSON tree is built: a byte cursor walks the top-level
+ * keys, the small header goes through Jackson, and the big numeric sections are scanned straight
+ * into primitive columns — on all cores for plain files ({@link ParallelSectionScanner}), in one
+ * pass for gzip streams. Every inconsistency becomes a {@link SnapshotFormatException} naming the
+ * file, the section and, where it is known, the byte offset.
+ */
+public final class HeapSnapshotParser {
+    private static final int CURSOR_BUFFER = 1 << 20;
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+    /** Deflate cannot expand more than about 1032:1; a bound for headers of gzip input. */
+    private static final long MAX_DEFLATE_RATIO = 1100;
+    /** Bytes of Java heap per node and per edge that loading and the full analysis need. */
+    public static final long HEAP_BYTES_PER_NODE = 72;
+    public static final long HEAP_BYTES_PER_EDGE = 14;
+
+    /**
+     * @param threads      parse threads for plain files (at least 1)
+     * @param progress     progress receiver
+     * @param checkMemory  refuse early, with {@link HeapTooLargeException}, when the JVM's heap limit
+     *                     is clearly too small for the snapshot's node and edge counts
+     */
+    public record Options(int threads, ProgressListener progress, boolean checkMemory) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), ProgressListener.NONE, true);
+        }
+
+        public Options withProgress(ProgressListener listener) {
+            return new Options(threads, listener, checkMemory);
+        }
+    }
+
+    private final Options options;
+
+    public HeapSnapshotParser(Options options) {
+        this.options = options;
+    }
+
+    public HeapSnapshotParser() {
+        this(Options.defaults());
+    }
+
+    public HeapGraph parse(Path file) throws IOException, SnapshotFormatException, HeapTooLargeException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new SnapshotFormatException(file, null, -1, "is a directory, not a heap snapshot file");
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try (channel) {
+            long size = channel.size();
+            if (size == 0) {
+                throw new SnapshotFormatException(file, null, -1, "the file is empty, not a heap snapshot");
+            }
+            byte[] magic = readMagic(channel);
+            String hprof = "JAVA PROFILE";
+            if (magic.length >= hprof.length()
+                    && new String(magic, 0, hprof.length(), StandardCharsets.ISO_8859_1).equals(hprof)) {
+                throw new SnapshotFormatException(file, null, 0,
+                        "this is a Java HPROF heap dump, not a V8 heap snapshot (.heapsnapshot)");
+            }
+            boolean gzip = magic.length >= 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B;
+            ExecutorService pool = Executors.newFixedThreadPool(options.threads(), runnable -> {
+                Thread thread = new Thread(runnable, "heap-parse");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                if (gzip) {
+                    InputStream in = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
+                    try (ByteCursor cursor = new ByteCursor(Channels.newChannel(in), CURSOR_BUFFER)) {
+                        return new Run(file, cursor, size * MAX_DEFLATE_RATIO, null).parse();
+                    } catch (ZipException e) {
+                        throw new SnapshotFormatException(file, null, -1,
+                                "the gzip data is corrupt (" + e.getMessage() + ")");
+                    } catch (java.io.EOFException e) {
+                        throw new SnapshotFormatException(file, null, -1,
+                                "the gzip stream ends early (truncated file)");
+                    }
+                }
+                ByteCursor cursor = new ByteCursor(channel, CURSOR_BUFFER);
+                ParallelSectionScanner scanner =
+                        new ParallelSectionScanner(file, channel, pool, options.threads(), options.progress());
+                return new Run(file, cursor, size, scanner).parse();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static byte[] readMagic(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+        channel.read(buffer, 0);
+        byte[] bytes = new byte[buffer.position()];
+        buffer.flip().get(bytes);
+        return bytes;
+    }
+
+    /** One parse of one file: the top-level walk and its state. */
+    private final class Run {
+        private final Path file;
+        private final ByteCursor cursor;
+        private final long sizeBound;
+        private final ParallelSectionScanner scanner;
+        private SnapshotHeader header;
+        private NodeColumns nodes;
+        private EdgeColumns edges;
+        private String[] strings;
+        private IntListSink locations;
+        private int nodeCount;
+        private int edgeCount;
+        private boolean nodesSeen;
+        private boolean edgesSeen;
+
+        Run(Path file, ByteCursor cursor, long sizeBound, ParallelSectionScanner scanner) {
+            this.file = file;
+            this.cursor = cursor;
+            this.sizeBound = sizeBound;
+            this.scanner = scanner;
+        }
+
+        HeapGraph parse() throws IOException, SnapshotFormatException, HeapTooLargeException {
+            int first = cursor.peekNonWhitespace();
+            if (first != '{') {
+                throw new SnapshotFormatException(file, null, cursor.position(),
+                        "not a V8 heap snapshot: expected '{' but found "
+                                + (first == ByteCursor.EOF ? "the end of the file" : describe(first)));
+            }
+            cursor.read();
+            boolean firstKey = true;
+            while (true) {
+                int c = cursor.peekNonWhitespace();
+                if (c == '}' && firstKey) {
+                    throw new SnapshotFormatException(file, null, cursor.position(),
+                            "not a V8 heap snapshot: the JSON object is empty");
+                }
+                String key = readKey(firstKey);
+                firstKey = false;
+                readSection(key);
+                c = cursor.peekNonWhitespace();
+                cursor.read();
+                if (c == '}') {
+                    break;
+                }
+                if (c != ',') {
+                    throw unexpected(key, c, "',' or '}' after the section");
+                }
+            }
+            int trailing = cursor.peekNonWhitespace();
+            if (trailing != ByteCursor.EOF) {
+                throw new SnapshotFormatException(file, null, cursor.position(),
+                        "unexpected data after the end of the snapshot");
+            }
+            return build();
+        }
+
+        private SnapshotFormatException unexpected(String section, int c, String expected) {
+            return unexpectedAt(file, cursor, section, c, expected);
+        }
+
+        private SnapshotFormatException truncated(String section) {
+            return new SnapshotFormatException(file, section, cursor.position(),
+                    "unexpected end of file (truncated snapshot?)");
+        }
+
+        private String readKey(boolean firstKey) throws IOException, SnapshotFormatException {
+            int c = cursor.peekNonWhitespace();
+            if (c != '"') {
+                throw unexpected(null, c, "a section name");
+            }
+            cursor.read();
+            StringBuilder key = new StringBuilder();
+            while (true) {
+                int b = cursor.read();
+                if (b == ByteCursor.EOF) {
+                    throw truncated(null);
+                }
+                if (b == '"') {
+                    break;
+                }
+                if (key.length() > 256) {
+                    throw new SnapshotFormatException(file, null, cursor.position(),
+                            "not a V8 heap snapshot: a top-level key is longer than 256 bytes");
+                }
+                key.append((char) b);
+            }
+            c = cursor.peekNonWhitespace();
+            if (c != ':') {
+                throw unexpected(key.toString(), c, "':'");
+            }
+            cursor.read();
+            String name = key.toString();
+            if (firstKey && !name.equals("snapshot")) {
+                throw new SnapshotFormatException(file, null, 0,
+                        "not a V8 heap snapshot: the first key is '" + name + "', expected 'snapshot'");
+            }
+            return name;
+        }
+
+        private void readSection(String key) throws IOException, SnapshotFormatException, HeapTooLargeException {
+            switch (key) {
+                case "snapshot" -> readHeader();
+                case "nodes" -> {
+                    requireHeader(key);
+                    long expected = (long) nodeCount * header.nodeFieldCount();
+                    readNumbers(key, "Parsing nodes", expected, nodes::sinkFrom);
+                    nodesSeen = true;
+                }
+                case "edges" -> {
+                    requireHeader(key);
+                    long expected = (long) edgeCount * header.edgeFieldCount();
+                    readNumbers(key, "Parsing edges", expected, edges::sinkFrom);
+                    edgesSeen = true;
+                }
+                case "locations" -> {
+                    locations = new IntListSink(key);
+                    readNumbers(key, "Parsing locations", -1, from -> locations);
+                }
+                case "strings" -> {
+                    expectArrayStart(key);
+                    strings = new StringsReader(file, cursor).readArray(options.progress(), sizeBound);
+                }
+                default -> new JsonValueSkipper(file, cursor).skip(key, null, 0);
+            }
+        }
+
+        private void readHeader() throws IOException, SnapshotFormatException, HeapTooLargeException {
+            if (header != null) {
+                throw new SnapshotFormatException(file, "snapshot", cursor.position(), "a second 'snapshot' header");
+            }
+            long offset = cursor.position();
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            new JsonValueSkipper(file, cursor).skip("snapshot", raw, MAX_HEADER_BYTES);
+            header = HeaderReader.read(file, raw.toByteArray(), offset);
+            checkCounts(offset);
+            nodes = new NodeColumns(header, nodeCount);
+            edges = new EdgeColumns(header, edgeCount, nodeCount);
+        }
+
+        private void checkCounts(long offset) throws SnapshotFormatException, HeapTooLargeException {
+            long nodeValues = header.nodeCount() * header.nodeFieldCount();
+            long edgeValues = header.edgeCount() * header.edgeFieldCount();
+            if (header.nodeCount() > HeapGraph.MAX_NODES) {
+                throw new SnapshotFormatException(file, "snapshot", offset, "node_count " + header.nodeCount()
+                        + " exceeds V8's limit of " + HeapGraph.MAX_NODES + " nodes per snapshot");
+            }
+            if (header.edgeCount() > Integer.MAX_VALUE - 16) {
+                throw new SnapshotFormatException(file, "snapshot", offset, "edge_count " + header.edgeCount()
+                        + " exceeds the " + (Integer.MAX_VALUE - 16) + " edges this tool supports");
+            }
+            // Every value takes at least two bytes ("0,"): a header promising more is corrupt, and
+            // trusting it would allocate gigabytes for nothing.
+            if ((nodeValues + edgeValues) * 2 > sizeBound) {
+                throw new SnapshotFormatException(file, "snapshot", offset, "the header promises "
+                        + header.nodeCount() + " nodes and " + header.edgeCount()
+                        + " edges, more than a file of this size can hold (corrupt header?)");
+            }
+            if (header.nodeCount() == 0) {
+                throw new SnapshotFormatException(file, "snapshot", offset, "node_count is 0: a snapshot has at least a root");
+            }
+            nodeCount = (int) header.nodeCount();
+            edgeCount = (int) header.edgeCount();
+            if (options.checkMemory()) {
+                long needed = nodeCount * HEAP_BYTES_PER_NODE + edgeCount * HEAP_BYTES_PER_EDGE + sizeBound / 20;
+                long allowed = Runtime.getRuntime().maxMemory();
+                if (needed > allowed) {
+                    throw new HeapTooLargeException(String.format(
+                            "%s: %,d nodes and %,d edges need about %.1f GiB of Java heap, but this JVM may use"
+                                    + " only %.1f GiB; raise the limit, e.g. LEAK_DETECTOR_OPTS=-Xmx%dg",
+                            file, nodeCount, edgeCount, needed / 1073741824.0, allowed / 1073741824.0,
+                            (long) Math.ceil(needed * 1.2 / 1073741824.0)));
+                }
+            }
+        }
+
+        private void readNumbers(String section, String phase, long expected,
+                                 java.util.function.LongFunction<ValueSink> sinks)
+                throws IOException, SnapshotFormatException {
+            expectArrayStart(section);
+            if (scanner != null && expected > 0) {
+                long closing = scanner.scan(section, phase, cursor.position(), expected, sinks);
+                cursor.seek(closing + 1);
+                return;
+            }
+            ValueSink sink = sinks.apply(0);
+            NumberScanner numbers = new NumberScanner();
+            try {
+                while (true) {
+                    if (!cursor.ensure()) {
+                        throw truncated(section);
+                    }
+                    byte[] bytes = cursor.buffer();
+                    int from = cursor.bufferPos();
+                    int to = cursor.bufferLimit();
+                    int result = numbers.scan(bytes, from, to, sink);
+                    if (result >= 0) {
+                        cursor.advanceTo(result + 1);
+                        numbers.finish(sink);
+                        break;
+                    }
+                    if (result == NumberScanner.NEED_MORE) {
+                        cursor.advanceTo(to);
+                        options.progress().onProgress(phase, cursor.position(), sizeBound);
+                        continue;
+                    }
+                    long at = cursor.bufferStart() + numbers.problemIndex();
+                    throw new SnapshotFormatException(file, section, at, result == NumberScanner.BAD_BYTE
+                            ? "unexpected character " + ParallelSectionScanner.describe(bytes[numbers.problemIndex()])
+                            : "a number with more than 18 digits");
+                }
+            } catch (ValueSink.BadValueException e) {
+                throw new SnapshotFormatException(file, section, cursor.position(), e.getMessage());
+            }
+            long found = numbers.valuesEmitted();
+            if (expected >= 0 && found != expected) {
+                throw new SnapshotFormatException(file, section, cursor.position(), "the section holds " + found
+                        + " values but the header promises " + expected
+                        + (found < expected ? " (truncated or corrupt snapshot)" : ""));
+            }
+        }
+
+        private void expectArrayStart(String section) throws IOException, SnapshotFormatException {
+            int c = cursor.peekNonWhitespace();
+            if (c != '[') {
+                throw unexpected(section, c, "'['");
+            }
+            cursor.read();
+        }
+
+        private void requireHeader(String section) throws SnapshotFormatException {
+            if (header == null) {
+                throw new SnapshotFormatException(file, section, cursor.position(),
+                        "the section comes before the 'snapshot' header");
+            }
+        }
+
+        private HeapGraph build() throws SnapshotFormatException {
+            if (header == null) {
+                throw new SnapshotFormatException(file, null, -1, "missing the 'snapshot' header");
+            }
+            if (!nodesSeen) {
+                throw new SnapshotFormatException(file, "nodes", -1, "missing section 'nodes'");
+            }
+            if (!edgesSeen) {
+                throw new SnapshotFormatException(file, "edges", -1, "missing section 'edges'");
+            }
+            if (strings == null) {
+                throw new SnapshotFormatException(file, "strings", -1, "missing section 'strings'");
+            }
+            return GraphAssembler.assemble(file, header, nodes, edges, strings, locations);
+        }
+    }
+
+    private static SnapshotFormatException unexpectedAt(Path file, ByteCursor cursor, String section, int c,
+                                                        String expected) {
+        if (c == ByteCursor.EOF) {
+            return new SnapshotFormatException(file, section, cursor.position(),
+                    "unexpected end of file (truncated snapshot?)");
+        }
+        return new SnapshotFormatException(file, section, cursor.position(),
+                "expected " + expected + " but found " + describe(c));
+    }
+
+    private static String describe(int c) {
+        return ParallelSectionScanner.describe((byte) c);
+    }
+}
