@@ -93,7 +93,13 @@ final class NodeColumns {
                         }
                         c.ids[ordinal] = (int) v;
                     }
-                    case SELF_SIZE -> c.selfSizes.set(ordinal, v);
+                    case SELF_SIZE -> {
+                        // V8 serializes self_size from a 48-bit field; more means corruption.
+                        if (v >= 1L << 48) {
+                            throw bad("self_size", v);
+                        }
+                        c.selfSizes.set(ordinal, v);
+                    }
                     case EDGE_COUNT -> {
                         if (v > Integer.MAX_VALUE) {
                             throw bad("edge_count", v);
