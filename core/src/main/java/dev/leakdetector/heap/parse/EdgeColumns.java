@@ -18,8 +18,13 @@ final class EdgeColumns {
     final int[] nameOrIndex;
     final int nodeCount;
     final int nodeFieldCount;
-    /** ceil(2⁴⁰ / nodeFieldCount): division of to_node by a multiply, exact for every to_node below 2³¹. */
+    /**
+     * ceil(2³² / nodeFieldCount): divides to_node by a multiply. to_node is below 2³¹ (2²⁸ nodes of
+     * at most 7 fields), so the product fits a long and the rounding error stays under one half,
+     * which makes the quotient exact for every multiple of the field count; others fail the check.
+     */
     private final long reciprocal;
+    private final boolean multiplyIsExact;
 
     EdgeColumns(SnapshotHeader header, int edgeCount, int nodeCount) {
         fieldCount = header.edgeFieldCount();
@@ -31,7 +36,13 @@ final class EdgeColumns {
         nameOrIndex = new int[edgeCount];
         this.nodeCount = nodeCount;
         this.nodeFieldCount = header.nodeFieldCount();
-        this.reciprocal = ((1L << 40) + nodeFieldCount - 1) / nodeFieldCount;
+        this.reciprocal = ((1L << 32) + nodeFieldCount - 1) / nodeFieldCount;
+        this.multiplyIsExact = (long) nodeCount * nodeFieldCount < 1L << 31;
+    }
+
+    /** to_node / nodeFieldCount, by a multiply where that is exact, else by a division. */
+    int divideByFieldCount(long nodeIndex) {
+        return multiplyIsExact ? (int) ((nodeIndex * reciprocal) >>> 32) : (int) (nodeIndex / nodeFieldCount);
     }
 
     ValueSink sinkFrom(long firstValueIndex) {
@@ -62,7 +73,6 @@ final class EdgeColumns {
             byte[] roles = c.roles;
             int fieldCount = c.fieldCount;
             int nodeFieldCount = c.nodeFieldCount;
-            long reciprocal = c.reciprocal;
             for (int k = 0; k < count; k++) {
                 long v = values[k];
                 switch (roles[field]) {
@@ -84,7 +94,7 @@ final class EdgeColumns {
                                     + ", beyond the last node (node_count × " + nodeFieldCount + " = "
                                     + nodeIndexLimit + ")");
                         }
-                        int ordinal = (int) ((v * reciprocal) >>> 40);
+                        int ordinal = c.divideByFieldCount(v);
                         if ((long) ordinal * nodeFieldCount != v) {
                             throw new BadValueException("edge #" + edge + " points at node index " + v
                                     + ", which is not a multiple of " + nodeFieldCount);

@@ -32,6 +32,122 @@ final class NumberScanner {
      * @return the index of the closing bracket, {@link #NEED_MORE}, {@link #BAD_BYTE} or {@link #TOO_LONG}
      */
     int scan(byte[] bytes, int from, int to, ValueSink sink) {
+        int i = from;
+        if (digits > 0) {
+            // A number carried over from the previous range: finish it byte by byte.
+            int result = scanSlow(bytes, i, to, sink, true);
+            if (result != NEED_MORE || digits > 0) {
+                return result;
+            }
+            i = skipped;
+        }
+        // Fast path, eight bytes at a time: any number starting before safeEnd ends inside the
+        // range (or is too long), and every load stays inside it.
+        long[] stage = staging;
+        int n = staged;
+        int safeEnd = to - (MAX_DIGITS + 6);
+        while (i < safeEnd) {
+            long word = (long) LONG_LE.get(bytes, i);
+            long nonDigits = nonDigitBytes(word);
+            if ((nonDigits & 0x80L) != 0) {
+                int c = bytes[i];
+                if (c == ',' || c == '\n' || c == ' ' || c == '\r' || c == '\t') {
+                    i++;
+                    continue;
+                }
+                staged = n;
+                if (c == ']') {
+                    return i;
+                }
+                problemIndex = i;
+                return BAD_BYTE;
+            }
+            int length = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            long v;
+            if (length < 8) {
+                v = digitsValue(word, length);
+            } else {
+                long next = (long) LONG_LE.get(bytes, i + 8);
+                int more = Long.numberOfTrailingZeros(nonDigitBytes(next)) >>> 3;
+                if (more == 8) {
+                    if (digitRunLength(bytes, i + 16, to) + 16 > MAX_DIGITS) {
+                        staged = n;
+                        return tooLong(i + MAX_DIGITS);
+                    }
+                    v = digitsValue(word, 8) * 100_000_000L + digitsValue(next, 8);
+                    int rest = digitRunLength(bytes, i + 16, to);
+                    for (int k = 0; k < rest; k++) {
+                        v = v * 10 + (bytes[i + 16 + k] - '0');
+                    }
+                    length = 16 + rest;
+                } else {
+                    v = more == 0 ? digitsValue(word, 8) : digitsValue(word, 8) * POWERS_OF_TEN[more]
+                            + digitsValue(next, more);
+                    length = 8 + more;
+                }
+            }
+            i += length;
+            stage[n++] = v;
+            if (n == BATCH) {
+                staged = n;
+                flush(sink);
+                n = 0;
+            }
+        }
+        staged = n;
+        return scanSlow(bytes, i, to, sink, false);
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
+        10_000_000L, 100_000_000L};
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /** The high bit of each byte of {@code word} that is not an ASCII digit, all others clear. */
+    static long nonDigitBytes(long word) {
+        long atLeastZero = ((word | HIGH_BITS) - 0x3030303030303030L) & HIGH_BITS;
+        long aboveNine = ((word & ~HIGH_BITS) + 0x4646464646464646L) & HIGH_BITS;
+        long digits = atLeastZero & ~aboveNine & ~(word & HIGH_BITS);
+        return ~digits & HIGH_BITS;
+    }
+
+    /**
+     * The value of the first {@code length} (1…8) digit bytes of a little-endian word, without a
+     * branch per digit: the digits are moved to the top of the word, so that the bytes shifted in
+     * act as leading zeros, then combined pairwise into 2-, 4- and 8-digit lanes (the technique of
+     * simdjson's {@code parse_eight_digits_unrolled}).
+     */
+    static long digitsValue(long word, int length) {
+        long v = (word & 0x0F0F0F0F0F0F0F0FL) << ((8 - length) << 3);
+        v = (v * 2561) >>> 8;
+        v = ((v & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
+        return ((v & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
+    }
+
+    private static int digitRunLength(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to && bytes[i] >= '0' && bytes[i] <= '9') {
+            i++;
+        }
+        return i - from;
+    }
+
+    private int tooLong(int index) {
+        problemIndex = index;
+        value = 0;
+        digits = 0;
+        return TOO_LONG;
+    }
+
+    /** Index where {@link #scanSlow} stopped when asked to stop after one number. */
+    private int skipped;
+
+    /**
+     * Byte-at-a-time scanning with state carried across ranges. With {@code oneNumber}, it stops
+     * right after the number in progress ends, recording where in {@link #skipped}.
+     */
+    private int scanSlow(byte[] bytes, int from, int to, ValueSink sink, boolean oneNumber) {
         long v = value;
         int d = digits;
         for (int i = from; i < to; i++) {
@@ -40,10 +156,7 @@ final class NumberScanner {
             if (digit >= 0 && digit <= 9) {
                 v = v * 10 + digit;
                 if (++d > MAX_DIGITS) {
-                    problemIndex = i;
-                    value = 0;
-                    digits = 0;
-                    return TOO_LONG;
+                    return tooLong(i);
                 }
                 continue;
             }
@@ -54,6 +167,12 @@ final class NumberScanner {
                 }
                 v = 0;
                 d = 0;
+                if (oneNumber) {
+                    value = 0;
+                    digits = 0;
+                    skipped = i;
+                    return NEED_MORE;
+                }
             }
             if (c == ',' || c == '\n' || c == ' ' || c == '\r' || c == '\t') {
                 continue;
