@@ -46,7 +46,7 @@ public final class HeapSnapshot {
         this.aggregates = aggregates;
         this.interfaceDefinitions = List.copyOf(interfaceDefinitions);
         this.unreachableFromRoot = unreachableFromRoot;
-        this.stepMillis = Map.copyOf(stepMillis);
+        this.stepMillis = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stepMillis));
     }
 
     public Path file() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 
 /**
@@ -30,7 +29,7 @@ public final class DevToolsOracle {
     }
 
     private static Path script() {
-        Path script = Paths.get("src", "test", "devtools-oracle", "run.sh").toAbsolutePath();
+        Path script = NodeFixtures.repositoryRoot().resolve("core/src/test/devtools-oracle/run.sh");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("the DevTools oracle is missing at " + script);
         }

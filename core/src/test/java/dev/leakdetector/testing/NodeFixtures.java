@@ -48,17 +48,37 @@ public final class NodeFixtures {
         }
     }
 
-    /** A file from the test resources as a path. */
+    /** A file from the test resources as a path; copied out when the resources sit in a jar. */
     public static Path resource(String name) {
         try {
             var url = NodeFixtures.class.getClassLoader().getResource(name);
             if (url == null) {
                 throw new IllegalStateException("missing test resource " + name);
             }
-            return Paths.get(url.toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+            if (url.getProtocol().equals("file")) {
+                return Paths.get(url.toURI());
+            }
+            Path copy = Paths.get("target", "test-resources-copy", name);
+            Files.createDirectories(copy.getParent());
+            try (var in = url.openStream()) {
+                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (java.net.URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot read test resource " + name, e);
         }
+    }
+
+    /** The repository root, found from the working directory of any module. */
+    public static Path repositoryRoot() {
+        Path dir = Paths.get("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isDirectory(dir.resolve("core").resolve("src")) && Files.exists(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("cannot find the repository root above " + Paths.get("").toAbsolutePath());
     }
 
     /** Runs a command, fails on a non-zero exit, returns its stdout. */
