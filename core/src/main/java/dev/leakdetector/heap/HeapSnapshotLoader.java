@@ -22,17 +22,30 @@ import dev.leakdetector.heap.paths.Distances;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Loads a snapshot file and runs the analysis pipeline, one named step after another, in the
- * spirit of DevTools' {@code HeapSnapshot.initialize()}.
+ * Loads a snapshot file and runs the analysis pipeline as named steps, in the spirit of DevTools'
+ * {@code HeapSnapshot.initialize()}.
  *
- * <p>The steps that change the graph (detached renaming, shallow-size re-attribution) run in
- * DevTools' order. Steps are otherwise ordered to keep peak memory low: the large temporary arrays
- * of the dominator computation are gone before distances and class data are allocated.
+ * <p>After parsing, two chains run side by side, as DevTools splits its work over two workers:
+ * <ul>
+ *   <li>dominators: page objects, essential edges, the essential retainer index and
+ *       Lengauer–Tarjan, which need only the immutable edges, types and ids;</li>
+ *   <li>names and sizes: DOM state (which renames detached nodes), shallow-size re-attribution,
+ *       distances, class names, interfaces and class keys.</li>
+ * </ul>
+ * Retained sizes need both chains (the re-attributed self sizes and the dominators) and run after.
+ * The dominator chain runs in a method of its own, so its large temporaries become garbage as soon
+ * as it returns.
  */
 public final class HeapSnapshotLoader {
     private final HeapSnapshotParser.Options options;
@@ -58,44 +71,75 @@ public final class HeapSnapshotLoader {
         ProgressListener progress = options.progress();
         Steps steps = new Steps(progress);
 
-        HeapGraph graph = steps.run("parse", () -> new HeapSnapshotParser(options).parse(file));
-        byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
-        LengauerTarjan.Result dominators = dominators(graph, steps, progress);
-        long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, dominators));
-        DominatorTree tree = steps.run("dominator tree",
-                () -> DominatorTree.build(dominators.dominators(), graph.rootOrdinal()));
-        int[] distances = steps.run("distances", () -> Distances.compute(graph));
-        int[] classIndex = steps.run("class names", () -> ClassNames.compute(graph));
-        List<InterfaceInference.Definition> definitions = interfaceDefinitions != null ? interfaceDefinitions
-                : steps.run("infer interfaces", () -> InterfaceInference.infer(graph));
-        steps.run("apply interfaces", () -> {
-            InterfaceInference.apply(graph, definitions, classIndex);
-            return null;
+        HeapSnapshotParser parser = new HeapSnapshotParser(options);
+        HeapGraph graph = steps.run("parse", () -> parser.parse(file));
+        steps.record(new TreeMap<>(parser.sectionMillis()));
+
+        ExecutorService pool = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "heap-dominators");
+            thread.setDaemon(true);
+            return thread;
         });
-        ClassKeys keys = steps.run("class keys", () -> ClassKeys.assign(graph, classIndex));
-        ClassAggregates aggregates = steps.run("class aggregates",
-                () -> ClassAggregates.compute(graph, keys, retained, distances, tree));
-        return new HeapSnapshot(file, graph, domStates, tree, retained, distances, keys, aggregates, definitions,
-                dominators.unreachableFromRoot(), steps.millis);
+        try {
+            Future<LengauerTarjan.Result> dominatorsFuture = options.threads() > 1
+                    ? pool.submit(() -> dominators(graph, steps, progress)) : null;
+
+            byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
+            steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
+            int[] distances = steps.run("distances", () -> Distances.compute(graph));
+            int[] classIndex = steps.run("class names", () -> ClassNames.compute(graph));
+            List<InterfaceInference.Definition> definitions = interfaceDefinitions != null ? interfaceDefinitions
+                    : steps.run("infer interfaces", () -> InterfaceInference.infer(graph));
+            steps.run("apply interfaces", () -> {
+                InterfaceInference.apply(graph, definitions, classIndex);
+                return null;
+            });
+            ClassKeys keys = steps.run("class keys", () -> ClassKeys.assign(graph, classIndex));
+
+            LengauerTarjan.Result dominators = dominatorsFuture != null ? join(dominatorsFuture)
+                    : dominators(graph, steps, progress);
+            long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, dominators));
+            DominatorTree tree = steps.run("dominator tree",
+                    () -> DominatorTree.build(dominators.dominators(), graph.rootOrdinal()));
+            ClassAggregates aggregates = steps.run("class aggregates",
+                    () -> ClassAggregates.compute(graph, keys, retained, distances, tree));
+            return new HeapSnapshot(file, graph, domStates, tree, retained, distances, keys, aggregates, definitions,
+                    dominators.unreachableFromRoot(), steps.millis());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
-    /**
-     * The dominator steps, in a method of their own so that their large temporaries (page flags,
-     * essential-edge bits, the essential retainer index) are garbage once it returns.
-     */
     private static LengauerTarjan.Result dominators(HeapGraph graph, Steps steps, ProgressListener progress)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
         EdgeBits essential = steps.run("essential edges", () -> EssentialEdges.compute(graph, pageObjects));
-        steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
         ReverseEdges retainers = steps.run("essential retainers", () -> ReverseEdges.build(graph, essential, false));
         return steps.run("dominators", () -> LengauerTarjan.compute(graph, essential, retainers, progress));
     }
 
-    /** Runs and times named steps, and reports each as a progress phase. */
+    private static <T> T join(Future<T> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while computing dominators", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Runs and times named steps, from any thread, and reports each as a progress phase. */
     private static final class Steps {
         private final ProgressListener progress;
-        private final Map<String, Long> millis = new LinkedHashMap<>();
+        private final Map<String, Long> millis = Collections.synchronizedMap(new LinkedHashMap<>());
 
         Steps(ProgressListener progress) {
             this.progress = progress;
@@ -107,6 +151,16 @@ public final class HeapSnapshotLoader {
             T result = step.run();
             millis.put(name, (System.nanoTime() - start) / 1_000_000);
             return result;
+        }
+
+        void record(Map<String, Long> more) {
+            millis.putAll(more);
+        }
+
+        Map<String, Long> millis() {
+            synchronized (millis) {
+                return new LinkedHashMap<>(millis);
+            }
         }
     }
 

@@ -34,9 +34,15 @@ public final class ClassKeys {
         Arrays.fill(byName, -1);
         Map<String, Integer> byLocation = new HashMap<>();
         List<HeapClass> classes = new ArrayList<>();
+        int nextLocation = 0;
         for (int node = 0; node < classIndex.length; node++) {
             int nameIndex = classIndex[node];
-            int entry = graph.nodeType(node) == objectType && locations.size() > 0 ? locations.find(node) : -1;
+            // Locations are sorted by ordinal: walk them alongside the nodes.
+            while (nextLocation < locations.size() && locations.nodeOrdinal(nextLocation) < node) {
+                nextLocation++;
+            }
+            int entry = graph.nodeType(node) == objectType && nextLocation < locations.size()
+                    && locations.nodeOrdinal(nextLocation) == node ? nextLocation : -1;
             int id;
             if (entry < 0) {
                 id = byName[nameIndex];

@@ -40,33 +40,46 @@ public final class InterfaceInference {
             return List.of();
         }
         int propertyType = graph.types().edgeProperty;
-        StringTable strings = graph.strings();
-        String[] formatted = new String[strings.size()];
-        Map<String, int[]> counts = new LinkedHashMap<>();
-        Map<String, List<String>> properties = new HashMap<>();
+        int protoName = graph.strings().indexOf("__proto__");
+        // Objects of one shape list the same property names in the same order: count shapes first,
+        // then name each distinct shape once. Shapes are kept in first-seen order, which keeps the
+        // names in the first-seen order DevTools' candidate map has.
+        Map<ShapeKey, int[]> shapes = new LinkedHashMap<>();
+        Map<ShapeKey, Integer> firstNode = new HashMap<>();
+        ShapeKey probe = new ShapeKey(new int[16], 0);
         long total = 0;
         for (int node = 0; node < graph.nodeCount(); node++) {
             if (!isPlainObject(graph, node, objectName)) {
                 continue;
             }
             total++;
-            StringBuilder name = new StringBuilder("{");
-            List<String> props = null;
-            int propertyCount = 0;
+            probe.length = 0;
             for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
-                if (graph.edgeType(e) != propertyType) {
-                    continue;
+                if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != protoName) {
+                    probe.add(graph.edgeNameOrIndex(e));
                 }
-                int nameIndex = graph.edgeNameOrIndex(e);
-                String edgeName = strings.get(nameIndex);
-                if (edgeName.equals("__proto__")) {
-                    continue;
-                }
-                String shown = formatted[nameIndex];
-                if (shown == null) {
-                    shown = JsonNames.formatPropertyName(edgeName);
-                    formatted[nameIndex] = shown;
-                }
+            }
+            if (probe.length == 0) {
+                continue;
+            }
+            int[] count = shapes.get(probe);
+            if (count == null) {
+                ShapeKey key = probe.copy();
+                shapes.put(key, new int[] {1});
+                firstNode.put(key, node);
+            } else {
+                count[0]++;
+            }
+        }
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, List<String>> properties = new HashMap<>();
+        StringTable strings = graph.strings();
+        for (Map.Entry<ShapeKey, int[]> shape : shapes.entrySet()) {
+            ShapeKey key = shape.getKey();
+            StringBuilder name = new StringBuilder("{");
+            int included = 0;
+            for (int k = 0; k < key.length; k++) {
+                String shown = JsonNames.formatPropertyName(strings.get(key.names[k]));
                 if (name.length() > MIN_INTERFACE_PROPERTY_COUNT
                         && name.length() + shown.length() > MAX_INTERFACE_NAME_LENGTH) {
                     break;
@@ -75,18 +88,15 @@ public final class InterfaceInference {
                     name.append(", ");
                 }
                 name.append(shown);
-                propertyCount++;
-            }
-            if (propertyCount == 0) {
-                continue;
+                included++;
             }
             String interfaceName = name.append('}').toString();
             int[] count = counts.get(interfaceName);
             if (count == null) {
-                counts.put(interfaceName, new int[] {1});
-                properties.put(interfaceName, collectProperties(graph, node, propertyType, propertyCount));
+                counts.put(interfaceName, new int[] {shape.getValue()[0]});
+                properties.put(interfaceName, collectProperties(graph, firstNode.get(key), propertyType, included));
             } else {
-                count[0]++;
+                count[0] += shape.getValue()[0];
             }
         }
         List<Map.Entry<String, int[]>> sorted = new ArrayList<>(counts.entrySet());
@@ -132,25 +142,22 @@ public final class InterfaceInference {
         Map<String, Integer> interfaceNames = new HashMap<>();
         // Objects of one shape have the same property names in the same order; match once per shape.
         Map<ShapeKey, Integer> byShape = new HashMap<>();
-        int[] scratch = new int[16];
+        ShapeKey probe = new ShapeKey(new int[16], 0);
         for (int node = 0; node < graph.nodeCount(); node++) {
             if (!isPlainObject(graph, node, objectName)) {
                 continue;
             }
-            int count = 0;
+            probe.length = 0;
             for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
                 if (graph.edgeType(e) == propertyType) {
-                    if (count == scratch.length) {
-                        scratch = Arrays.copyOf(scratch, count * 2);
-                    }
-                    scratch[count++] = graph.edgeNameOrIndex(e);
+                    probe.add(graph.edgeNameOrIndex(e));
                 }
             }
-            ShapeKey key = new ShapeKey(Arrays.copyOf(scratch, count));
-            Integer cached = byShape.get(key);
+            Integer cached = byShape.get(probe);
             if (cached == null) {
-                String[] names = new String[count];
-                for (int k = 0; k < count; k++) {
+                ShapeKey key = probe.copy();
+                String[] names = new String[key.length];
+                for (int k = 0; k < key.length; k++) {
                     names[k] = strings.get(key.names[k]);
                 }
                 Arrays.sort(names);
@@ -174,15 +181,49 @@ public final class InterfaceInference {
         return graph.strings().indexOf("Object");
     }
 
-    private record ShapeKey(int[] names) {
+    /** A sequence of property-name string indexes; a mutable probe for lookups, copied to be stored. */
+    private static final class ShapeKey {
+        private int[] names;
+        private int length;
+        private int hash;
+
+        ShapeKey(int[] names, int length) {
+            this.names = names;
+            this.length = length;
+            this.hash = hashOf(names, length);
+        }
+
+        void add(int name) {
+            if (length == 0) {
+                hash = 1;
+            }
+            if (length == names.length) {
+                names = Arrays.copyOf(names, length * 2);
+            }
+            names[length++] = name;
+            hash = 31 * hash + name;
+        }
+
+        ShapeKey copy() {
+            return new ShapeKey(Arrays.copyOf(names, length), length);
+        }
+
+        private static int hashOf(int[] names, int length) {
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + names[i];
+            }
+            return h;
+        }
+
         @Override
         public boolean equals(Object other) {
-            return other instanceof ShapeKey k && Arrays.equals(names, k.names);
+            return other instanceof ShapeKey k && Arrays.equals(names, 0, length, k.names, 0, k.length);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(names);
+            return length == 0 ? 1 : hash;
         }
     }
 }

@@ -70,6 +70,11 @@ public final class Locations {
         return entry >= 0 ? entry : -1;
     }
 
+    /** The node ordinal of entry {@code entry}; entries are sorted by it. */
+    public int nodeOrdinal(int entry) {
+        return nodeOrdinals[entry];
+    }
+
     public int scriptId(int entry) {
         return scriptIds[entry];
     }

@@ -60,6 +60,8 @@ public final class HeapSnapshotParser {
     }
 
     private final Options options;
+    private final java.util.Map<String, Long> sectionMillis =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
     public HeapSnapshotParser(Options options) {
         this.options = options;
@@ -67,6 +69,11 @@ public final class HeapSnapshotParser {
 
     public HeapSnapshotParser() {
         this(Options.defaults());
+    }
+
+    /** Wall time per section of the last parse, in milliseconds, in file order. */
+    public java.util.Map<String, Long> sectionMillis() {
+        return java.util.Map.copyOf(sectionMillis);
     }
 
     public HeapGraph parse(Path file) throws IOException, SnapshotFormatException, HeapTooLargeException {
@@ -183,7 +190,10 @@ public final class HeapSnapshotParser {
                 throw new SnapshotFormatException(file, null, cursor.position(),
                         "unexpected data after the end of the snapshot");
             }
-            return build();
+            long start = System.nanoTime();
+            HeapGraph graph = build();
+            sectionMillis.put("parse checks", (System.nanoTime() - start) / 1_000_000);
+            return graph;
         }
 
         private SnapshotFormatException unexpected(String section, int c, String expected) {
@@ -230,6 +240,12 @@ public final class HeapSnapshotParser {
         }
 
         private void readSection(String key) throws IOException, SnapshotFormatException, HeapTooLargeException {
+            long start = System.nanoTime();
+            readSectionBody(key);
+            sectionMillis.put("parse " + key, (System.nanoTime() - start) / 1_000_000);
+        }
+
+        private void readSectionBody(String key) throws IOException, SnapshotFormatException, HeapTooLargeException {
             switch (key) {
                 case "snapshot" -> readHeader();
                 case "nodes" -> {

@@ -49,7 +49,8 @@ final class NumberScanner {
         while (i < safeEnd) {
             long word = (long) LONG_LE.get(bytes, i);
             long nonDigits = nonDigitBytes(word);
-            if ((nonDigits & 0x80L) != 0) {
+            int length = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            if (length == 0) {
                 int c = bytes[i];
                 if (c == ',' || c == '\n' || c == ' ' || c == '\r' || c == '\t') {
                     i++;
@@ -62,10 +63,11 @@ final class NumberScanner {
                 problemIndex = i;
                 return BAD_BYTE;
             }
-            int length = Long.numberOfTrailingZeros(nonDigits) >>> 3;
             long v;
             if (length < 8) {
                 v = digitsValue(word, length);
+                // Step over the comma that usually follows, already in the loaded word.
+                i += ((word >>> (length << 3)) & 0xFF) == ',' ? length + 1 : length;
             } else {
                 long next = (long) LONG_LE.get(bytes, i + 8);
                 int more = Long.numberOfTrailingZeros(nonDigitBytes(next)) >>> 3;
@@ -79,14 +81,13 @@ final class NumberScanner {
                     for (int k = 0; k < rest; k++) {
                         v = v * 10 + (bytes[i + 16 + k] - '0');
                     }
-                    length = 16 + rest;
+                    i += 16 + rest;
                 } else {
                     v = more == 0 ? digitsValue(word, 8) : digitsValue(word, 8) * POWERS_OF_TEN[more]
                             + digitsValue(next, more);
-                    length = 8 + more;
+                    i += 8 + more;
                 }
             }
-            i += length;
             stage[n++] = v;
             if (n == BATCH) {
                 staged = n;
@@ -123,6 +124,49 @@ final class NumberScanner {
         v = (v * 2561) >>> 8;
         v = ((v & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
         return ((v & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
+    }
+
+    /**
+     * Counts the numbers that start in {@code bytes[from … to)}: digits whose previous byte is not
+     * a digit. Eight bytes at a time, with the previous byte carried across words.
+     */
+    static long countNumberStarts(byte[] bytes, int from, int to, boolean previousIsDigit) {
+        long count = 0;
+        long carry = previousIsDigit ? 0x80L : 0;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long digits = ~nonDigitBytes((long) LONG_LE.get(bytes, i)) & HIGH_BITS;
+            long starts = digits & ~((digits << 8) | carry);
+            count += Long.bitCount(starts);
+            carry = digits >>> 56;
+        }
+        boolean previous = carry != 0;
+        for (; i < to; i++) {
+            boolean digit = isDigit(bytes[i]);
+            if (digit && !previous) {
+                count++;
+            }
+            previous = digit;
+        }
+        return count;
+    }
+
+    /** The index of the first {@code ]} in {@code bytes[from … to)}, or -1; eight bytes at a time. */
+    static int indexOfClosingBracket(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONG_LE.get(bytes, i) ^ 0x5D5D5D5D5D5D5D5DL;
+            long zeroBytes = (x - 0x0101010101010101L) & ~x & HIGH_BITS;
+            if (zeroBytes != 0) {
+                return i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == ']') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int digitRunLength(byte[] bytes, int from, int to) {

@@ -73,20 +73,10 @@ final class ParallelSectionScanner {
                 long readFrom = from == start ? from : from - 1;
                 int length = read(direct, bytes, readFrom, to);
                 int begin = (int) (from - readFrom);
-                boolean previousIsDigit = begin == 1 && NumberScanner.isDigit(bytes[0]);
-                long count = 0;
-                int closing = -1;
-                for (int i = begin; i < length; i++) {
-                    byte c = bytes[i];
-                    boolean digit = c >= '0' && c <= '9';
-                    if (digit && !previousIsDigit) {
-                        count++;
-                    } else if (c == ']') {
-                        closing = i;
-                        break;
-                    }
-                    previousIsDigit = digit;
-                }
+                long count;
+                int closing = NumberScanner.indexOfClosingBracket(bytes, begin, length);
+                count = NumberScanner.countNumberStarts(bytes, begin, closing >= 0 ? closing : length,
+                        begin == 1 && NumberScanner.isDigit(bytes[0]));
                 counts[chunk] = count;
                 if (closing >= 0) {
                     closeAt[chunk] = readFrom + closing;

@@ -76,4 +76,33 @@ class NumberScannerTest {
             assertThat((NumberScanner.nonDigitBytes(word) & 0x80) == 0).as("byte %d", b).isEqualTo(digit);
         }
     }
+
+    @Test
+    void countsNumberStartsAndFindsTheBracketLikeAByteLoop() {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] alphabet = "0123456789,\n ]".getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 2000; round++) {
+            byte[] bytes = new byte[random.nextInt(1, 80)];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = alphabet[random.nextInt(random.nextBoolean() ? 10 : alphabet.length)];
+            }
+            int from = random.nextInt(bytes.length);
+            boolean previous = random.nextBoolean();
+            long expected = 0;
+            boolean prev = previous;
+            int bracket = -1;
+            for (int i = from; i < bytes.length; i++) {
+                boolean digit = bytes[i] >= '0' && bytes[i] <= '9';
+                if (digit && !prev) {
+                    expected++;
+                }
+                prev = digit;
+                if (bytes[i] == ']' && bracket < 0) {
+                    bracket = i;
+                }
+            }
+            assertThat(NumberScanner.countNumberStarts(bytes, from, bytes.length, previous)).isEqualTo(expected);
+            assertThat(NumberScanner.indexOfClosingBracket(bytes, from, bytes.length)).isEqualTo(bracket);
+        }
+    }
 }
