@@ -10,6 +10,7 @@ import dev.leakdetector.heap.dominators.EssentialEdges;
 import dev.leakdetector.heap.dominators.LengauerTarjan;
 import dev.leakdetector.heap.dominators.PageObjects;
 import dev.leakdetector.heap.dominators.RetainedSizes;
+import dev.leakdetector.heap.dominators.SemiNca;
 import dev.leakdetector.heap.dominators.ShallowSizeAttribution;
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.HeapGraph;
@@ -114,8 +115,13 @@ public final class HeapSnapshotLoader {
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
         EdgeBits essential = steps.run("essential edges", () -> EssentialEdges.compute(graph, pageObjects));
+        LengauerTarjan.Result fast = steps.run("dominators", () -> SemiNca.compute(graph, essential, progress));
+        if (fast != null) {
+            return fast;
+        }
+        // Cycles that nothing reaches: only the exact port of DevTools' algorithm gives its answer.
         ReverseEdges retainers = steps.run("essential retainers", () -> ReverseEdges.build(graph, essential, false));
-        return steps.run("dominators", () -> LengauerTarjan.compute(graph, essential, retainers, progress));
+        return steps.run("dominators (exact)", () -> LengauerTarjan.compute(graph, essential, retainers, progress));
     }
 
     private static <T> T join(Future<T> future) throws IOException {

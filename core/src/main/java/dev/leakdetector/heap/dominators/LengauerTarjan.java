@@ -28,8 +28,10 @@ public final class LengauerTarjan {
      * @param dominators the immediate dominator's ordinal per node ordinal (the root dominates itself)
      * @param dfsOrder   node ordinals in DFS preorder; a dominator always precedes the nodes it dominates
      * @param unreachableFromRoot how many nodes the DFS from the root did not reach
+     * @param stillUnreachable    how many of those not even a weakly held node reached (cycles that
+     *                            only hold themselves)
      */
-    public record Result(int[] dominators, int[] dfsOrder, int unreachableFromRoot) {
+    public record Result(int[] dominators, int[] dfsOrder, int unreachableFromRoot, int stillUnreachable) {
     }
 
     private LengauerTarjan() {
@@ -63,6 +65,7 @@ public final class LengauerTarjan {
                 }
             }
         }
+        int reachedThroughWeakRoots = n;
         if (n < nodeCount) {
             for (int v = 1; v <= nodeCount; v++) {
                 if (semi[v] == 0) {
@@ -150,7 +153,7 @@ public final class LengauerTarjan {
             vertex[k] = vertex[k + 1] - 1;
         }
         return new Result(java.util.Arrays.copyOf(dom, nodeCount), java.util.Arrays.copyOf(vertex, nodeCount),
-                nodeCount - reachedFromRoot);
+                nodeCount - reachedFromRoot, nodeCount - reachedThroughWeakRoots);
     }
 
     /** Iterative DFS over essential edges, numbering vertices in preorder; returns the new count. */

@@ -105,4 +105,28 @@ class NumberScannerTest {
             assertThat(NumberScanner.indexOfClosingBracket(bytes, from, bytes.length)).isEqualTo(bracket);
         }
     }
+
+    @Test
+    void findsProblemsDeepInsideLargeBuffers() {
+        ValueSink ignore = new ValueSink() {
+            @Override
+            void accept(long[] values, int count) {
+            }
+        };
+        StringBuilder valid = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            valid.append(i * 7919L % 100000).append(i % 9 == 0 ? ",\n" : ",");
+        }
+        String prefix = valid.toString();
+        byte[] bad = (prefix + "12,3x4,5," + prefix + "0]").getBytes(StandardCharsets.US_ASCII);
+        NumberScanner scanner = new NumberScanner();
+        assertThat(scanner.scan(bad, 0, bad.length, ignore)).isEqualTo(NumberScanner.BAD_BYTE);
+        assertThat(scanner.problemIndex()).isEqualTo(prefix.length() + 4);
+
+        byte[] tooLong = (prefix + "1234567890123456789," + prefix + "0]").getBytes(StandardCharsets.US_ASCII);
+        assertThat(new NumberScanner().scan(tooLong, 0, tooLong.length, ignore)).isEqualTo(NumberScanner.TOO_LONG);
+
+        byte[] bracket = (prefix + "42]" + prefix).getBytes(StandardCharsets.US_ASCII);
+        assertThat(new NumberScanner().scan(bracket, 0, bracket.length, ignore)).isEqualTo(prefix.length() + 2);
+    }
 }
