@@ -20,6 +20,7 @@ public final class GraphTypes {
     public final int nodeSynthetic;
     public final int nodeConsString;
     public final int nodeSlicedString;
+    public final int nodeObjectShape;
 
     public final int edgeContext;
     public final int edgeElement;
@@ -45,6 +46,7 @@ public final class GraphTypes {
         nodeSynthetic = header.nodeType("synthetic");
         nodeConsString = header.nodeType("concatenated string");
         nodeSlicedString = header.nodeType("sliced string");
+        nodeObjectShape = header.nodeType("object shape");
         edgeContext = header.edgeType("context");
         edgeElement = header.edgeType("element");
         edgeProperty = header.edgeType("property");

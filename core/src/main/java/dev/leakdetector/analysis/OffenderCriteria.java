@@ -1,0 +1,62 @@
+package dev.leakdetector.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides which classes are offenders, and why. The measure is the growth a class itself holds,
+ * so that one leak is not reported once per holder on its path:
+ * <ul>
+ *   <li>with comparable ids: what its new instances retain as heads of new subtrees, plus the
+ *       growth of its surviving instances (an array's elements, a map's table), capped by the
+ *       class's net retained growth so that churn (as many freed as allocated) counts as nothing;</li>
+ *   <li>without: the class's retained-size growth.</li>
+ * </ul>
+ * A class is flagged by absolute growth, by relative growth of at least a minimum size, or by
+ * the number of new instances; engine-internal classes only by absolute growth.
+ */
+final class OffenderCriteria {
+    /** Engine internals grow with JIT activity; only a large absolute growth makes them interesting. */
+    private static final Set<String> ENGINE_CLASSES = Set.of("(compiled code)", "(system)", "(object shape)",
+            "(synthetic)", "(array)");
+
+    private OffenderCriteria() {
+    }
+
+    /** A class's own growth; see the class comment. */
+    static long ownGrowth(ClassGrowth growth, long headRetained) {
+        if (!growth.hasIdLevel()) {
+            return Math.max(0, growth.deltaSize());
+        }
+        long survivingSelfGrowth = Math.max(0, growth.deltaSelfSize() - growth.addedSize() + growth.removedSize());
+        long own = headRetained + survivingSelfGrowth;
+        return Math.max(0, Math.min(own, growth.deltaSize()));
+    }
+
+    /** The reasons a class is an offender; empty when it is not. */
+    static List<String> reasons(ClassGrowth growth, long own, long newHeads, AnalysisOptions options) {
+        List<String> reasons = new ArrayList<>();
+        if (own <= 0) {
+            return reasons;
+        }
+        boolean engine = ENGINE_CLASSES.contains(growth.name());
+        if (own >= options.absoluteThresholdBytes()) {
+            reasons.add("absolute");
+        }
+        if (engine) {
+            return reasons;
+        }
+        double rate = growth.retainedSizeBefore() == 0 ? Double.POSITIVE_INFINITY
+                : (double) own / growth.retainedSizeBefore();
+        if (own >= options.relativeMinBytes() && rate >= options.relativeThreshold()) {
+            reasons.add("relative");
+        }
+        long newCount = growth.hasIdLevel() ? Math.min(newHeads, growth.deltaCount()) : growth.deltaCount();
+        if (newCount >= options.countThreshold()
+                && growth.countAfter() >= (1 + options.countGrowthRate()) * growth.countBefore()) {
+            reasons.add("count");
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.leakdetector.analysis;
+
+import dev.leakdetector.heap.HeapSnapshot;
+import dev.leakdetector.heap.classes.HeapClass;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a comparison needs from a snapshot that is not the latest one: per class, the count, sizes
+ * and the sorted ids of its instances, as DevTools' Comparison view keeps them; and the set of all
+ * object ids. Small next to the snapshot itself, so the full graph can be dropped once digested.
+ *
+ * <p>Instances are the nodes DevTools counts: those with a non-zero self size.
+ */
+public final class SnapshotDigest {
+
+    /** One class: totals, and where its instances sit in the shared id and size arrays. */
+    public record ClassEntry(String key, String name, int count, long selfSize, long retainedSize, int from, int to) {
+    }
+
+    private final String file;
+    private final long nodeCount;
+    private final long totalSize;
+    private final Map<String, ClassEntry> classes;
+    private final int[] ids;
+    private final long[] sizes;
+    private final IdSet allIds;
+
+    private SnapshotDigest(String file, long nodeCount, long totalSize, Map<String, ClassEntry> classes, int[] ids,
+                           long[] sizes, IdSet allIds) {
+        this.file = file;
+        this.nodeCount = nodeCount;
+        this.totalSize = totalSize;
+        this.classes = classes;
+        this.ids = ids;
+        this.sizes = sizes;
+        this.allIds = allIds;
+    }
+
+    public static SnapshotDigest of(HeapSnapshot snapshot) {
+        int nodeCount = snapshot.nodeCount();
+        int classCount = snapshot.aggregates().classCount();
+        int[] start = new int[classCount + 1];
+        IdSet allIds = new IdSet(nodeCount);
+        for (int node = 0; node < nodeCount; node++) {
+            allIds.add(snapshot.graph().rawNodeIds()[node]);
+            if (snapshot.selfSize(node) != 0) {
+                start[snapshot.classOf(node) + 1]++;
+            }
+        }
+        for (int c = 0; c < classCount; c++) {
+            start[c + 1] += start[c];
+        }
+        int[] ids = new int[start[classCount]];
+        long[] sizes = new long[ids.length];
+        int[] fill = Arrays.copyOf(start, classCount);
+        for (int node = 0; node < nodeCount; node++) {
+            long size = snapshot.selfSize(node);
+            if (size != 0) {
+                int slot = fill[snapshot.classOf(node)]++;
+                // Flipping the sign bit makes signed order equal unsigned order for sorting.
+                ids[slot] = snapshot.graph().rawNodeIds()[node] ^ Integer.MIN_VALUE;
+                sizes[slot] = size;
+            }
+        }
+        Map<String, ClassEntry> classes = new LinkedHashMap<>();
+        for (int c = 0; c < classCount; c++) {
+            int from = start[c];
+            int to = start[c + 1];
+            if (from == to) {
+                continue;
+            }
+            sortPairs(ids, sizes, from, to);
+            HeapClass heapClass = snapshot.heapClass(c);
+            classes.put(heapClass.key(), new ClassEntry(heapClass.key(), heapClass.name(),
+                    snapshot.aggregates().count(c), snapshot.aggregates().selfSize(c),
+                    snapshot.aggregates().retainedSize(c), from, to));
+        }
+        return new SnapshotDigest(snapshot.file().toString(), nodeCount, snapshot.totalSize(),
+                Collections.unmodifiableMap(classes), ids, sizes, allIds);
+    }
+
+    /** Sorts ids[from, to) with their sizes; ids are almost always already in order. */
+    private static void sortPairs(int[] ids, long[] sizes, int from, int to) {
+        boolean sorted = true;
+        for (int i = from + 1; i < to && sorted; i++) {
+            sorted = ids[i - 1] <= ids[i];
+        }
+        if (!sorted) {
+            long[] packed = new long[to - from];
+            for (int i = from; i < to; i++) {
+                packed[i - from] = ((long) ids[i] << 32) | (i - from);
+            }
+            Arrays.sort(packed);
+            int[] idCopy = Arrays.copyOfRange(ids, from, to);
+            long[] sizeCopy = Arrays.copyOfRange(sizes, from, to);
+            for (int k = 0; k < packed.length; k++) {
+                int original = (int) packed[k];
+                ids[from + k] = idCopy[original];
+                sizes[from + k] = sizeCopy[original];
+            }
+        }
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public long nodeCount() {
+        return nodeCount;
+    }
+
+    public long totalSize() {
+        return totalSize;
+    }
+
+    public Map<String, ClassEntry> classes() {
+        return classes;
+    }
+
+    /** The id at a position of the shared array, as V8's unsigned value. */
+    public long id(int position) {
+        return Integer.toUnsignedLong(ids[position] ^ Integer.MIN_VALUE);
+    }
+
+    /** The id at a position, in the sign-flipped form that sorts like the unsigned value. */
+    int sortableId(int position) {
+        return ids[position];
+    }
+
+    public long size(int position) {
+        return sizes[position];
+    }
+
+    /** Every node id of the snapshot, counted or not. */
+    public IdSet allIds() {
+        return allIds;
+    }
+}
