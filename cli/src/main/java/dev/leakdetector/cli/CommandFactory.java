@@ -16,6 +16,9 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == SummaryCommand.class) {
             return type.cast(new SummaryCommand(environment));
         }
+        if (type == AnalyzeCommand.class) {
+            return type.cast(new AnalyzeCommand(environment));
+        }
         return fallback.create(type);
     }
 }

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Finds memory leaks in running Node.js services from V8 heap snapshots.",
-        subcommands = {SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -119,7 +119,7 @@ public final class LeakAnalyzer {
             String holderClass = candidate.group() == null || candidate.group().mainHolderClass() < 0 ? null
                     : redactor.className(after.heapClass(candidate.group().mainHolderClass()).name());
             PatternContext context = new PatternContext(candidate.growth(), clusters, holderClass,
-                    detachedDomNodes(after, sample));
+                    detachedDomNodes(after, sample), retainedClasses(after, sample, candidate.classId(), redactor));
             List<PatternMatch> patterns = PatternRules.matchAll(PatternRules.DEFAULT, context);
             List<String> reasons = new ArrayList<>(candidate.reasons());
             if (reasons.isEmpty()) {
@@ -243,6 +243,40 @@ public final class LeakAnalyzer {
         }
         clusters.sort(Comparator.comparingLong(PathCluster::count).reversed().thenComparing(PathCluster::holders));
         return clusters.size() > CLUSTERS ? List.copyOf(clusters.subList(0, CLUSTERS)) : List.copyOf(clusters);
+    }
+
+    /**
+     * The classes most often found in what sampled instances retain, excluding the class itself
+     * and engine internals: "each listener keeps a ConnectionState alive".
+     */
+    private static List<String> retainedClasses(HeapSnapshot after, int[] sample, Integer classId, Redactor redactor) {
+        Map<Integer, long[]> counts = new HashMap<>();
+        var tree = after.dominatorTree();
+        var types = after.graph().types();
+        dev.leakdetector.heap.graph.IntStack stack = new dev.leakdetector.heap.graph.IntStack(64);
+        for (int i = 0; i < Math.min(sample.length, 50); i++) {
+            stack.clear();
+            stack.push(sample[i]);
+            int visited = 0;
+            while (!stack.isEmpty() && visited++ < 500) {
+                int node = stack.pop();
+                int c = after.classOf(node);
+                if (node != sample[i] && (classId == null || c != classId)
+                        && GrowthAttribution.visible(after.graph(), types, node)) {
+                    counts.computeIfAbsent(c, k -> new long[1])[0]++;
+                }
+                for (int k = tree.firstChild(node); k < tree.endChild(node); k++) {
+                    stack.push(tree.child(k));
+                }
+            }
+        }
+        return counts.entrySet().stream()
+                .filter(e -> !after.heapClass(e.getKey()).name().startsWith("("))
+                .sorted(Comparator.comparingLong((Map.Entry<Integer, long[]> e) -> e.getValue()[0]).reversed()
+                        .thenComparing(e -> after.heapClass(e.getKey()).name()))
+                .limit(4)
+                .map(e -> redactor.className(after.heapClass(e.getKey()).name()))
+                .toList();
     }
 
     private static long detachedDomNodes(HeapSnapshot after, int[] sample) {

@@ -31,7 +31,7 @@ final class EventEmitterListenerRule implements PatternRule {
                 return Optional.of(new PatternMatch(id(), "EventEmitter listeners",
                         context.className() + " objects are held by listeners of the '" + event + "' event on a "
                                 + emitter + " (" + emitter + "._events." + event + "); the listeners are added and"
-                                + " never removed.",
+                                + " never removed" + captured(context) + ".",
                         "Remove the listener when its owner goes away (emitter.off(event, fn) or"
                                 + " removeListener), use once() for one-shot handlers, or register one shared"
                                 + " listener instead of one per request or connection.",
@@ -39,5 +39,10 @@ final class EventEmitterListenerRule implements PatternRule {
             }
         }
         return Optional.empty();
+    }
+
+    private static String captured(PatternContext context) {
+        return context.retainedClasses().isEmpty() ? ""
+                : ", and each keeps " + String.join(", ", context.retainedClasses()) + " alive";
     }
 }

@@ -13,9 +13,16 @@ import java.util.List;
  * @param clusters   path clusters of the class's new (or, without ids, current) instances
  * @param holderClass class of the old object that holds most new instances, or null
  * @param detachedDomNodes new instances that are detached DOM nodes (Chrome heaps only)
+ * @param retainedClasses  classes found inside what the new instances retain (their dominator
+ *                         subtrees), most frequent first: what each leaked object keeps alive
  */
 public record PatternContext(ClassGrowth growth, List<PathCluster> clusters, String holderClass,
-                             long detachedDomNodes) {
+                             long detachedDomNodes, List<String> retainedClasses) {
+
+    public PatternContext {
+        clusters = List.copyOf(clusters);
+        retainedClasses = List.copyOf(retainedClasses);
+    }
 
     public String className() {
         return growth.name();

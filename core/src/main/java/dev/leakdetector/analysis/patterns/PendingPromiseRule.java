@@ -33,14 +33,21 @@ final class PendingPromiseRule implements PatternRule {
                 }
             }
         }
-        if (!promiseClass && promise == null) {
+        boolean retainsPromise = context.retainedClasses().contains("Promise");
+        if (!promiseClass && promise == null && !retainsPromise) {
             return Optional.empty();
         }
-        String description = promiseClass
-                ? context.growth().deltaCount() + " more " + context.className()
-                        + " objects are alive: promises that never settle, with their reactions."
-                : context.className() + " objects are captured by reactions of promises that have not settled ("
-                        + Holders.describe(promise) + ").";
+        String description;
+        if (promiseClass) {
+            description = context.growth().deltaCount() + " more " + context.className()
+                    + " objects are alive: promises that never settle, with their reactions.";
+        } else if (promise != null) {
+            description = context.className() + " objects are captured by reactions of promises that have not"
+                    + " settled (" + Holders.describe(promise) + ").";
+        } else {
+            description = "Each new " + context.className() + " keeps a Promise that has not settled alive"
+                    + " (it also holds " + String.join(", ", context.retainedClasses()) + ").";
+        }
         return Optional.of(new PatternMatch(id(), "Pending promises", description,
                 "Make sure every promise settles: add timeouts to awaited I/O, reject waiters on shutdown or"
                         + " cancellation, and do not keep resolve/reject functions in long-lived collections.",

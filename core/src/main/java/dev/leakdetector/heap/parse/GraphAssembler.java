@@ -22,40 +22,27 @@ final class GraphAssembler {
                               String[] strings, IntListSink locationValues) throws SnapshotFormatException {
         int nodeCount = nodes.types.length;
         int edgeCount = edges.typeAndTarget.length;
-        int[] firstEdge = nodes.firstEdge;
-        long sum = 0;
-        for (int i = 0; i < nodeCount; i++) {
-            sum += firstEdge[i + 1];
-            if (sum > edgeCount) {
-                throw new SnapshotFormatException(file, "nodes", -1, "the edge_count fields of the nodes add up to more than"
-                        + " the header's edge_count " + edgeCount + " (at node #" + i + ")");
-            }
-            firstEdge[i + 1] = (int) sum;
-        }
-        if (sum != edgeCount) {
-            throw new SnapshotFormatException(file, "nodes", -1, "the edge_count fields of the nodes add up to " + sum
-                    + " but the header's edge_count is " + edgeCount);
-        }
-
         int stringCount = strings.length;
-        int[] names = nodes.names;
-        for (int i = 0; i < nodeCount; i++) {
-            if (names[i] < 0 || names[i] >= stringCount) {
-                throw new SnapshotFormatException(file, "nodes", -1, "node #" + i + " has name " + names[i]
-                        + " but the string table holds " + stringCount + " strings");
-            }
+        // The sinks kept totals while parsing; the per-node and per-edge scans below run only to
+        // name the culprit once a total shows that something is wrong.
+        if (nodes.edgeCountSum() != edgeCount) {
+            throwEdgeCountMismatch(file, nodes, edgeCount);
         }
-        GraphTypes types = new GraphTypes(header);
+        if (nodes.maxName() >= stringCount) {
+            throwBadNodeName(file, nodes, stringCount);
+        }
+        if (edges.maxStringName() >= stringCount) {
+            throwBadEdgeName(file, header, edges, stringCount);
+        }
+        int[] firstEdge = nodes.firstEdge;
+        int sum = 0;
+        for (int i = 1; i <= nodeCount; i++) {
+            sum += firstEdge[i];
+            firstEdge[i] = sum;
+        }
+        int[] names = nodes.names;
         int[] typeAndTarget = edges.typeAndTarget;
         int[] nameOrIndex = edges.nameOrIndex;
-        for (int e = 0; e < edgeCount; e++) {
-            int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
-            if (types.hasStringName(type) && Integer.compareUnsigned(nameOrIndex[e], stringCount) >= 0) {
-                throw new SnapshotFormatException(file, "edges", -1, "edge #" + e + " (" + types.edgeTypeName(type)
-                        + ") has name " + Integer.toUnsignedString(nameOrIndex[e]) + " but the string table holds "
-                        + stringCount + " strings");
-            }
-        }
 
         int nodeFieldCount = header.nodeFieldCount();
         long rootIndex = header.rootIndex();
@@ -66,6 +53,46 @@ final class GraphAssembler {
         StringTable table = new StringTable(strings, stringCount);
         return new HeapGraph(header, nodes.types, names, nodes.ids, nodes.selfSizes, nodes.detachedness, firstEdge,
                 typeAndTarget, nameOrIndex, table, locations, (int) (rootIndex / nodeFieldCount));
+    }
+
+    private static void throwEdgeCountMismatch(Path file, NodeColumns nodes, int edgeCount)
+            throws SnapshotFormatException {
+        int[] firstEdge = nodes.firstEdge;
+        long sum = 0;
+        for (int i = 0; i < nodes.types.length; i++) {
+            sum += firstEdge[i + 1];
+            if (sum > edgeCount) {
+                throw new SnapshotFormatException(file, "nodes", -1, "the edge_count fields of the nodes add up to more than"
+                        + " the header's edge_count " + edgeCount + " (at node #" + i + ")");
+            }
+        }
+        throw new SnapshotFormatException(file, "nodes", -1, "the edge_count fields of the nodes add up to " + sum
+                + " but the header's edge_count is " + edgeCount);
+    }
+
+    private static void throwBadNodeName(Path file, NodeColumns nodes, int stringCount) throws SnapshotFormatException {
+        int[] names = nodes.names;
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] < 0 || names[i] >= stringCount) {
+                throw new SnapshotFormatException(file, "nodes", -1, "node #" + i + " has name " + names[i]
+                        + " but the string table holds " + stringCount + " strings");
+            }
+        }
+    }
+
+    private static void throwBadEdgeName(Path file, SnapshotHeader header, EdgeColumns edges, int stringCount)
+            throws SnapshotFormatException {
+        GraphTypes types = new GraphTypes(header);
+        int[] typeAndTarget = edges.typeAndTarget;
+        int[] nameOrIndex = edges.nameOrIndex;
+        for (int e = 0; e < typeAndTarget.length; e++) {
+            int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
+            if (types.hasStringName(type) && Integer.compareUnsigned(nameOrIndex[e], stringCount) >= 0) {
+                throw new SnapshotFormatException(file, "edges", -1, "edge #" + e + " (" + types.edgeTypeName(type)
+                        + ") has name " + Integer.toUnsignedString(nameOrIndex[e]) + " but the string table holds "
+                        + stringCount + " strings");
+            }
+        }
     }
 
     private static Locations locations(Path file, SnapshotHeader header, IntListSink values, int nodeCount)

@@ -344,6 +344,7 @@ public final class HeapSnapshotParser {
                     if (result >= 0) {
                         cursor.advanceTo(result + 1);
                         numbers.finish(sink);
+                        sink.finish();
                         break;
                     }
                     if (result == NumberScanner.NEED_MORE) {

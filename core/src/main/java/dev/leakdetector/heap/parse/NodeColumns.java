@@ -3,22 +3,15 @@ package dev.leakdetector.heap.parse;
 import dev.leakdetector.heap.graph.SelfSizes;
 
 /**
- * Destination arrays for the {@code nodes} section, and the field roles resolved from meta.
+ * Destination arrays for the {@code nodes} section, with the field positions resolved from meta.
  *
  * <p>{@code edge_count} values land in {@code firstEdge[ordinal + 1]}; a prefix sum later turns
- * them into first-edge ordinals.
+ * them into first-edge ordinals. While writing, the sinks total the edge counts and track the largest
+ * name index, so that the checks against {@code edge_count} and the string table cost nothing
+ * per node after parsing.
  */
 final class NodeColumns {
-    static final byte IGNORE = 0;
-    static final byte TYPE = 1;
-    static final byte NAME = 2;
-    static final byte ID = 3;
-    static final byte SELF_SIZE = 4;
-    static final byte EDGE_COUNT = 5;
-    static final byte DETACHEDNESS = 6;
-
     final int fieldCount;
-    final byte[] roles;
     final byte[] types;
     final int[] names;
     final int[] ids;
@@ -26,18 +19,25 @@ final class NodeColumns {
     final int[] firstEdge;
     final byte[] detachedness;
 
+    private final int typeField;
+    private final int nameField;
+    private final int idField;
+    private final int selfSizeField;
+    private final int edgeCountField;
+    private final int detachedField;
+    private final RecordSink.Boundaries boundaries;
+    private long edgeCountSum;
+    private long maxName = -1;
+
     NodeColumns(SnapshotHeader header, int nodeCount) {
         fieldCount = header.nodeFieldCount();
-        roles = new byte[fieldCount];
-        roles[header.nodeField("type")] = TYPE;
-        roles[header.nodeField("name")] = NAME;
-        roles[header.nodeField("id")] = ID;
-        roles[header.nodeField("self_size")] = SELF_SIZE;
-        roles[header.nodeField("edge_count")] = EDGE_COUNT;
-        int detachedField = header.nodeField("detachedness");
-        if (detachedField >= 0) {
-            roles[detachedField] = DETACHEDNESS;
-        }
+        typeField = header.nodeField("type");
+        nameField = header.nodeField("name");
+        idField = header.nodeField("id");
+        selfSizeField = header.nodeField("self_size");
+        edgeCountField = header.nodeField("edge_count");
+        detachedField = header.nodeField("detachedness");
+        boundaries = new RecordSink.Boundaries(fieldCount);
         types = new byte[nodeCount];
         names = new int[nodeCount];
         ids = new int[nodeCount];
@@ -51,77 +51,98 @@ final class NodeColumns {
         return new Sink(this, firstValueIndex);
     }
 
-    private static final class Sink extends ValueSink {
+    /** The sum of all {@code edge_count} fields, once every sink has finished. */
+    synchronized long edgeCountSum() {
+        return edgeCountSum;
+    }
+
+    /** The largest {@code name} of any node (-1 for none), once every sink has finished. */
+    synchronized long maxName() {
+        return maxName;
+    }
+
+    private synchronized void addTotals(long edgeCounts, long largestName) {
+        edgeCountSum += edgeCounts;
+        maxName = Math.max(maxName, largestName);
+    }
+
+    private static final class Sink extends RecordSink {
         private final NodeColumns c;
-        private final long valueLimit;
-        private int ordinal;
-        private int field;
+        private long edgeCounts;
+        private long largestName = -1;
 
         Sink(NodeColumns columns, long firstValueIndex) {
+            super(columns.fieldCount, columns.types.length, firstValueIndex, columns.boundaries);
             this.c = columns;
-            this.valueLimit = (long) columns.types.length * columns.fieldCount;
-            this.ordinal = (int) (firstValueIndex / columns.fieldCount);
-            this.field = (int) (firstValueIndex % columns.fieldCount);
         }
 
         @Override
-        void accept(long[] values, int count) {
-            if ((long) ordinal * c.fieldCount + field + count > valueLimit) {
-                throw new BadValueException("the section holds more values than node_count × "
-                        + c.fieldCount + " = " + valueLimit);
-            }
-            byte[] roles = c.roles;
+        void apply(long[] values, int offset, int count, int firstRecord) {
+            NodeColumns c = this.c;
+            byte[] types = c.types;
+            int[] names = c.names;
+            int[] ids = c.ids;
+            int[] firstEdge = c.firstEdge;
+            SelfSizes selfSizes = c.selfSizes;
             int fieldCount = c.fieldCount;
-            for (int k = 0; k < count; k++) {
-                long v = values[k];
-                switch (roles[field]) {
-                    case TYPE -> {
-                        if (v > 255) {
-                            throw bad("type", v);
-                        }
-                        c.types[ordinal] = (byte) v;
-                    }
-                    case NAME -> {
-                        if (v > Integer.MAX_VALUE) {
-                            throw bad("name", v);
-                        }
-                        c.names[ordinal] = (int) v;
-                    }
-                    case ID -> {
-                        if (v > 0xFFFF_FFFFL) {
-                            throw bad("id", v);
-                        }
-                        c.ids[ordinal] = (int) v;
-                    }
-                    case SELF_SIZE -> {
-                        // V8 serializes self_size from a 48-bit field; more means corruption.
-                        if (v >= 1L << 48) {
-                            throw bad("self_size", v);
-                        }
-                        c.selfSizes.set(ordinal, v);
-                    }
-                    case EDGE_COUNT -> {
-                        if (v > Integer.MAX_VALUE) {
-                            throw bad("edge_count", v);
-                        }
-                        c.firstEdge[ordinal + 1] = (int) v;
-                    }
-                    case DETACHEDNESS -> {
-                        if (v > 3) {
-                            throw bad("detachedness", v);
-                        }
-                        c.detachedness[ordinal] = (byte) v;
-                    }
-                    default -> { }
+            long edgeSum = 0;
+            long maxName = largestName;
+            int ordinal = firstRecord;
+            for (int end = offset + count * fieldCount; offset < end; offset += fieldCount, ordinal++) {
+                long type = values[offset + c.typeField];
+                long name = values[offset + c.nameField];
+                long id = values[offset + c.idField];
+                long selfSize = values[offset + c.selfSizeField];
+                long edgeCount = values[offset + c.edgeCountField];
+                if (type > 255) {
+                    throw bad(ordinal, "type", type);
                 }
-                if (++field == fieldCount) {
-                    field = 0;
-                    ordinal++;
+                if (name > Integer.MAX_VALUE) {
+                    throw bad(ordinal, "name", name);
+                }
+                if (id > 0xFFFF_FFFFL) {
+                    throw bad(ordinal, "id", id);
+                }
+                // V8 serializes self_size from a 48-bit field; more means corruption.
+                if (selfSize >= 1L << 48) {
+                    throw bad(ordinal, "self_size", selfSize);
+                }
+                if (edgeCount > Integer.MAX_VALUE) {
+                    throw bad(ordinal, "edge_count", edgeCount);
+                }
+                types[ordinal] = (byte) type;
+                names[ordinal] = (int) name;
+                maxName = Math.max(maxName, name);
+                ids[ordinal] = (int) id;
+                selfSizes.set(ordinal, selfSize);
+                firstEdge[ordinal + 1] = (int) edgeCount;
+                edgeSum += edgeCount;
+                if (c.detachedField >= 0) {
+                    long detached = values[offset + c.detachedField];
+                    if (detached > 3) {
+                        throw bad(ordinal, "detachedness", detached);
+                    }
+                    c.detachedness[ordinal] = (byte) detached;
                 }
             }
+            edgeCounts += edgeSum;
+            largestName = maxName;
         }
 
-        private BadValueException bad(String fieldName, long v) {
+        @Override
+        void publish() {
+            c.addTotals(edgeCounts, largestName);
+            edgeCounts = 0;
+            largestName = -1;
+        }
+
+        @Override
+        String tooManyValues() {
+            return "the section holds more values than node_count × " + c.fieldCount + " = "
+                    + (long) c.types.length * c.fieldCount;
+        }
+
+        private static BadValueException bad(int ordinal, String fieldName, long v) {
             return new BadValueException("node #" + ordinal + " has " + fieldName + " = " + v + ", out of range");
         }
     }

@@ -34,6 +34,7 @@ final class ParallelSectionScanner {
     private final ExecutorService pool;
     private final int threads;
     private final ProgressListener progress;
+    private final java.util.ArrayDeque<Buffers> spareBuffers = new java.util.ArrayDeque<>();
 
     ParallelSectionScanner(Path file, FileChannel channel, ExecutorService pool, int threads,
                            ProgressListener progress) throws IOException {
@@ -63,8 +64,9 @@ final class ParallelSectionScanner {
         long estimatedBytes = fileSize - start;
 
         runOnAllThreads(() -> {
-            byte[] bytes = new byte[CHUNK + 1];
-            ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK + 1);
+            Buffers buffers = takeBuffers();
+            byte[] bytes = buffers.bytes;
+            ByteBuffer direct = buffers.direct;
             int chunk;
             while ((chunk = nextChunk.getAndIncrement()) < maxChunks && chunk <= firstClosingChunk.get()) {
                 long from = start + (long) chunk * CHUNK;
@@ -86,6 +88,7 @@ final class ParallelSectionScanner {
                 }
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), estimatedBytes);
             }
+            giveBack(buffers);
             return null;
         });
 
@@ -111,8 +114,9 @@ final class ParallelSectionScanner {
         bytesDone.set(sectionBytes / 2);
         AtomicInteger parseChunk = new AtomicInteger();
         runOnAllThreads(() -> {
-            byte[] bytes = new byte[CHUNK + 1 + TAIL];
-            ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK + 1 + TAIL);
+            Buffers buffers = takeBuffers();
+            byte[] bytes = buffers.bytes;
+            ByteBuffer direct = buffers.direct;
             NumberScanner scanner = new NumberScanner();
             int chunk;
             while ((chunk = parseChunk.getAndIncrement()) <= lastChunk) {
@@ -147,14 +151,33 @@ final class ParallelSectionScanner {
                         throw new SnapshotFormatException(file, section, at, what);
                     }
                     scanner.finish(sink);
+                    sink.finish();
                 } catch (ValueSink.BadValueException e) {
                     throw new SnapshotFormatException(file, section, -1, e.getMessage());
                 }
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), sectionBytes);
             }
+            giveBack(buffers);
             return null;
         });
         return closingOffset;
+    }
+
+    /**
+     * A worker's read buffers. They are kept for the next pass and section rather than allocated per
+     * pass: 16 MiB each, and the direct half is native memory that only a GC would free.
+     */
+    private static final class Buffers {
+        final byte[] bytes = new byte[CHUNK + 1 + TAIL];
+        final ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK + 1 + TAIL);
+    }
+
+    private synchronized Buffers takeBuffers() {
+        return spareBuffers.isEmpty() ? new Buffers() : spareBuffers.pop();
+    }
+
+    private synchronized void giveBack(Buffers buffers) {
+        spareBuffers.push(buffers);
     }
 
     private int read(ByteBuffer direct, byte[] bytes, long from, long to) throws IOException {

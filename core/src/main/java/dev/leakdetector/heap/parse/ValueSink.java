@@ -11,6 +11,10 @@ abstract class ValueSink {
     /** Accepts {@code values[0 … count-1]}. */
     abstract void accept(long[] values, int count);
 
+    /** Called once after the last batch of this sink's range. */
+    void finish() {
+    }
+
     /** Thrown by sinks for a value that cannot be right; the message says which value and why. */
     static final class BadValueException extends RuntimeException {
         private static final long serialVersionUID = 1L;
