@@ -11,7 +11,10 @@ import java.util.Set;
  *   <li>with comparable ids: what its new instances retain as heads of new subtrees, plus the
  *       growth of its surviving instances (an array's elements, a map's table), capped by the
  *       class's net retained growth so that churn (as many freed as allocated) counts as nothing;</li>
- *   <li>without: the class's retained-size growth.</li>
+ *   <li>without: the growth explained by new instances (the count growth times the average
+ *       retained size per instance), so that a holder whose count stays the same (the one array,
+ *       the module scope) does not outrank what it holds; or, for a class whose count does not
+ *       grow, the growth of its own self size (an array of numbers).</li>
  * </ul>
  * A class is flagged by absolute growth, by relative growth of at least a minimum size, or by
  * the number of new instances; engine-internal classes only by absolute growth.
@@ -27,7 +30,11 @@ final class OffenderCriteria {
     /** A class's own growth; see the class comment. */
     static long ownGrowth(ClassGrowth growth, long headRetained) {
         if (!growth.hasIdLevel()) {
-            return Math.max(0, growth.deltaSize());
+            if (growth.deltaCount() > 0 && growth.countAfter() > 0) {
+                long perInstance = growth.retainedSizeAfter() / growth.countAfter();
+                return Math.max(0, Math.min(growth.deltaSize(), growth.deltaCount() * perInstance));
+            }
+            return Math.max(0, Math.min(growth.deltaSize(), growth.deltaSelfSize()));
         }
         long survivingSelfGrowth = Math.max(0, growth.deltaSelfSize() - growth.addedSize() + growth.removedSize());
         long own = headRetained + survivingSelfGrowth;
