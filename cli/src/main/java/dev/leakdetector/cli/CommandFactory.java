@@ -19,6 +19,12 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == AnalyzeCommand.class) {
             return type.cast(new AnalyzeCommand(environment));
         }
+        if (type == SnapshotCommand.class) {
+            return type.cast(new SnapshotCommand(environment));
+        }
+        if (type == TestCommand.class) {
+            return type.cast(new TestCommand(environment));
+        }
         return fallback.create(type);
     }
 }

@@ -41,8 +41,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (problem instanceof UserException user) {
             return user.exitCode();
         }
-        if (problem instanceof SnapshotFormatException || problem instanceof NoSuchFileException) {
+        if (problem instanceof SnapshotFormatException || problem instanceof NoSuchFileException
+                || problem instanceof dev.leakdetector.capture.TargetNotFoundException) {
             return ExitCode.USAGE;
+        }
+        if (problem instanceof dev.leakdetector.capture.CaptureException) {
+            return ExitCode.ENVIRONMENT;
         }
         if (problem instanceof HeapTooLargeException || problem instanceof OutOfMemoryError) {
             return ExitCode.ENVIRONMENT;

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Finds memory leaks in running Node.js services from V8 heap snapshots.",
-        subcommands = {AnalyzeCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, SnapshotCommand.class, SummaryCommand.class, TestCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -92,7 +92,8 @@ public final class LeakAnalyzer {
         for (ClassGrowth growth : growths) {
             Integer classId = afterClassIds.get(growth.key());
             GrowthAttribution.Group group = classId == null ? null : groupByClass.get(classId);
-            long own = OffenderCriteria.ownGrowth(growth, group == null ? 0 : group.retainedSize());
+            long own = OffenderCriteria.ownGrowth(growth, group == null ? 0 : group.count(),
+                    group == null ? 0 : group.retainedSize());
             List<String> reasons = OffenderCriteria.reasons(growth, own, group == null ? 0 : group.count(), options);
             if (!reasons.isEmpty() || isPatternCandidate(growth, group)) {
                 candidates.add(new Candidate(growth, classId, group, own, reasons));
@@ -156,7 +157,8 @@ public final class LeakAnalyzer {
         if (growth.deltaSize() <= 0 || growth.deltaCount() < options.patternMinCount()) {
             return false;
         }
-        return !growth.hasIdLevel() || group != null && group.count() >= options.patternMinCount();
+        return !growth.hasIdLevel()
+                || group != null && OffenderCriteria.netHeads(growth, group.count()) >= options.patternMinCount();
     }
 
     private record Candidate(ClassGrowth growth, Integer classId, GrowthAttribution.Group group, long own,

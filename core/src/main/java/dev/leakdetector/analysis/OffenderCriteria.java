@@ -8,9 +8,10 @@ import java.util.Set;
  * Decides which classes are offenders, and why. The measure is the growth a class itself holds,
  * so that one leak is not reported once per holder on its path:
  * <ul>
- *   <li>with comparable ids: what its new instances retain as heads of new subtrees, plus the
- *       growth of its surviving instances (an array's elements, a map's table), capped by the
- *       class's net retained growth so that churn (as many freed as allocated) counts as nothing;</li>
+ *   <li>with comparable ids: what its new instances retain as heads of new subtrees, scaled down
+ *       by the instances of the class that were freed (a cache that replaces entries allocates as
+ *       many heads as it frees: net nothing), plus the growth of its surviving instances (an
+ *       array's elements, a map's table), capped by the class's net retained growth;</li>
  *   <li>without: the growth explained by new instances (the count growth times the average
  *       retained size per instance), so that a holder whose count stays the same (the one array,
  *       the module scope) does not outrank what it holds; or, for a class whose count does not
@@ -27,8 +28,16 @@ final class OffenderCriteria {
     private OffenderCriteria() {
     }
 
+    /** New subtree heads of the class that are not offset by freed instances of it. */
+    static long netHeads(ClassGrowth growth, long heads) {
+        if (!growth.hasIdLevel()) {
+            return Math.max(0, growth.deltaCount());
+        }
+        return Math.max(0, heads - growth.removedCount());
+    }
+
     /** A class's own growth; see the class comment. */
-    static long ownGrowth(ClassGrowth growth, long headRetained) {
+    static long ownGrowth(ClassGrowth growth, long heads, long headRetained) {
         if (!growth.hasIdLevel()) {
             if (growth.deltaCount() > 0 && growth.countAfter() > 0) {
                 long perInstance = growth.retainedSizeAfter() / growth.countAfter();
@@ -37,12 +46,13 @@ final class OffenderCriteria {
             return Math.max(0, Math.min(growth.deltaSize(), growth.deltaSelfSize()));
         }
         long survivingSelfGrowth = Math.max(0, growth.deltaSelfSize() - growth.addedSize() + growth.removedSize());
-        long own = headRetained + survivingSelfGrowth;
+        long netHeadRetained = heads == 0 ? 0 : (long) ((double) headRetained * netHeads(growth, heads) / heads);
+        long own = netHeadRetained + survivingSelfGrowth;
         return Math.max(0, Math.min(own, growth.deltaSize()));
     }
 
     /** The reasons a class is an offender; empty when it is not. */
-    static List<String> reasons(ClassGrowth growth, long own, long newHeads, AnalysisOptions options) {
+    static List<String> reasons(ClassGrowth growth, long own, long heads, AnalysisOptions options) {
         List<String> reasons = new ArrayList<>();
         if (own <= 0) {
             return reasons;
@@ -59,7 +69,7 @@ final class OffenderCriteria {
         if (own >= options.relativeMinBytes() && rate >= options.relativeThreshold()) {
             reasons.add("relative");
         }
-        long newCount = growth.hasIdLevel() ? Math.min(newHeads, growth.deltaCount()) : growth.deltaCount();
+        long newCount = Math.min(netHeads(growth, heads), growth.deltaCount());
         if (newCount >= options.countThreshold()
                 && growth.countAfter() >= (1 + options.countGrowthRate()) * growth.countBefore()) {
             reasons.add("count");

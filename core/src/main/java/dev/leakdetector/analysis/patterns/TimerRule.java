@@ -21,8 +21,11 @@ final class TimerRule implements PatternRule {
     public Optional<PatternMatch> match(PatternContext context) {
         RetainerPath path = context.mainPath();
         boolean timerClass = TIMER_CLASSES.contains(context.className());
+        // A timer that holds the objects directly: its callback's scope is among the nearest holders
+        // (Timeout._onTimeout → Function → Context). A timer further up only runs the code that
+        // fills some other holder, which is that holder's pattern.
         RetainerPath.Step timer = null;
-        for (RetainerPath.Step step : Holders.nearest(path, 6)) {
+        for (RetainerPath.Step step : Holders.nearest(path, 3)) {
             if (TIMER_CLASSES.contains(step.className()) || "_onTimeout".equals(step.edgeName())) {
                 timer = step;
                 break;

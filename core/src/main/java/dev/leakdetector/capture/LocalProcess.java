@@ -1,0 +1,214 @@
+package dev.leakdetector.capture;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@code /proc} says about a local process: whether it is Node.js, its command line, and the
+ * TCP ports it listens on (to find its inspector without guessing 9229).
+ */
+public final class LocalProcess {
+    private final long pid;
+    private final Path proc;
+
+    private LocalProcess(long pid) {
+        this.pid = pid;
+        this.proc = Paths.get("/proc", Long.toString(pid));
+    }
+
+    /** The process, or empty when there is no such pid. */
+    public static Optional<LocalProcess> of(long pid) {
+        LocalProcess process = new LocalProcess(pid);
+        return Files.isDirectory(process.proc) ? Optional.of(process) : Optional.empty();
+    }
+
+    /** Node.js processes this user can see, for choosing a target. */
+    public static List<LocalProcess> nodeProcesses() {
+        List<LocalProcess> result = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                LocalProcess process = new LocalProcess(Long.parseLong(entry.getFileName().toString()));
+                if (process.isNode() && process.pid != ProcessHandle.current().pid()) {
+                    result.add(process);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return result;
+        }
+        result.sort((a, b) -> Long.compare(a.pid, b.pid));
+        return result;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public boolean alive() {
+        return Files.isDirectory(proc);
+    }
+
+    /** The command line, arguments separated by spaces; empty when unreadable. */
+    public String commandLine() {
+        return String.join(" ", arguments());
+    }
+
+    public List<String> arguments() {
+        try {
+            byte[] raw = Files.readAllBytes(proc.resolve("cmdline"));
+            List<String> args = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    args.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return args;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** True when the executable is a Node.js binary (or the command runs one). */
+    public boolean isNode() {
+        try {
+            String exe = Files.readSymbolicLink(proc.resolve("exe")).getFileName().toString().toLowerCase(Locale.ROOT);
+            if (exe.equals("node") || exe.startsWith("node") || exe.equals("nodejs")) {
+                return true;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Another user's process: fall back to the command line.
+        }
+        List<String> args = arguments();
+        if (args.isEmpty()) {
+            return false;
+        }
+        String first = Paths.get(args.get(0)).getFileName().toString();
+        return first.equals("node") || first.equals("nodejs");
+    }
+
+    /** The owner's uid, or -1. */
+    public long uid() {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Long.parseLong(line.split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Whether Node was started with {@code --disable-sigusr1}, which turns SIGUSR1 into a no-op. */
+    public boolean sigusr1Disabled() {
+        return arguments().contains("--disable-sigusr1") || environment("NODE_OPTIONS").contains("--disable-sigusr1");
+    }
+
+    /** The port SIGUSR1 will open, from {@code --inspect-port}/{@code --debug-port}; 9229 by default; 0 means "any". */
+    public int configuredInspectorPort() {
+        List<String> args = new ArrayList<>(arguments());
+        args.addAll(List.of(environment("NODE_OPTIONS").split("\\s+")));
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            for (String flag : List.of("--inspect-port", "--debug-port")) {
+                String value = null;
+                if (arg.startsWith(flag + "=")) {
+                    value = arg.substring(flag.length() + 1);
+                } else if (arg.equals(flag) && i + 1 < args.size()) {
+                    value = args.get(i + 1);
+                }
+                if (value != null) {
+                    String port = value.contains(":") ? value.substring(value.lastIndexOf(':') + 1) : value;
+                    try {
+                        return Integer.parseInt(port);
+                    } catch (NumberFormatException e) {
+                        return 9229;
+                    }
+                }
+            }
+        }
+        return 9229;
+    }
+
+    /** An environment variable of the process, or "" (unreadable for other users' processes). */
+    public String environment(String name) {
+        try {
+            byte[] raw = Files.readAllBytes(proc.resolve("environ"));
+            String prefix = name + "=";
+            for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+                if (entry.startsWith(prefix)) {
+                    return entry.substring(prefix.length());
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return "";
+    }
+
+    /**
+     * Loopback TCP ports the process listens on: its socket inodes from {@code /proc/PID/fd},
+     * matched against listening sockets in its network namespace's {@code /proc/PID/net/tcp}.
+     */
+    public List<Integer> loopbackListeningPorts() {
+        Set<String> inodes = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring(8, link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // The descriptor closed while we looked.
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            try {
+                List<String> lines = Files.readAllLines(proc.resolve("net").resolve(table));
+                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    // local_address is hex "ADDR:PORT"; state 0A is LISTEN; inode is the 10th field.
+                    if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9]) && isLoopback(f[1])) {
+                        int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                        if (!ports.contains(port)) {
+                            ports.add(port);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // No IPv6 table, or a line we cannot read: skip it.
+            }
+        }
+        return ports;
+    }
+
+    private static boolean isLoopback(String hexAddressAndPort) {
+        String address = hexAddressAndPort.substring(0, hexAddressAndPort.indexOf(':'));
+        // IPv4 127.x.x.x is stored little-endian: the last byte pair is 7F.
+        return address.length() == 8 && address.endsWith("7F")
+                || address.equals("00000000000000000000000001000000");
+    }
+
+    @Override
+    public String toString() {
+        String line = commandLine();
+        return pid + "  " + (line.length() > 100 ? line.substring(0, 99) + "…" : line);
+    }
+}
