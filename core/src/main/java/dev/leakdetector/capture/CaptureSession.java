@@ -82,7 +82,11 @@ public final class CaptureSession implements AutoCloseable {
                 throw new CaptureException("the inspector at " + endpoint + " belongs to pid " + actualPid
                         + ", not " + expectedPid + " (another process took its port?)");
             }
-            return new CaptureSession(connection, timeouts, actualPid);
+            CaptureSession session = new CaptureSession(connection, timeouts, actualPid);
+            // Enabled once, up front: the profiler then tracks object moves for the whole
+            // session, and a snapshot later only waits on the snapshot itself.
+            session.enableProfiler();
+            return session;
         } catch (CaptureException | RuntimeException e) {
             connection.close();
             throw e;

@@ -111,9 +111,26 @@ public final class LocalProcess {
         return -1;
     }
 
-    /** Whether Node was started with {@code --disable-sigusr1}, which turns SIGUSR1 into a no-op. */
+    /** Whether Node was started with {@code --disable-sigusr1} (Node 22.14+), which turns SIGUSR1 into a no-op. */
     public boolean sigusr1Disabled() {
-        return arguments().contains("--disable-sigusr1") || environment("NODE_OPTIONS").contains("--disable-sigusr1");
+        return sigusr1Disabled(arguments(), environment("NODE_OPTIONS"));
+    }
+
+    /**
+     * The flag counts among Node's own options only: those before the script (arguments after it
+     * belong to the application) and those in {@code NODE_OPTIONS}.
+     */
+    static boolean sigusr1Disabled(List<String> arguments, String nodeOptions) {
+        for (int i = 1; i < arguments.size(); i++) {
+            String arg = arguments.get(i);
+            if (arg.equals("--disable-sigusr1")) {
+                return true;
+            }
+            if (!arg.startsWith("-")) {
+                break;
+            }
+        }
+        return List.of(nodeOptions.split("\\s+")).contains("--disable-sigusr1");
     }
 
     /** The port SIGUSR1 will open, from {@code --inspect-port}/{@code --debug-port}; 9229 by default; 0 means "any". */

@@ -45,6 +45,8 @@ public final class ScenarioRunner {
     public record Outcome(Scenario scenario, boolean passed, String explanation, LeakReport report, Path reports) {
     }
 
+    private static final Duration WARM_UP = Duration.ofSeconds(2);
+
     private final Settings settings;
     private final PrintWriter log;
     private final ProgressListener progress;
@@ -73,6 +75,9 @@ public final class ScenarioRunner {
                     .start();
             Lines lines = new Lines(workload.getInputStream());
             lines.await("ready", Duration.ofSeconds(30), workload, work);
+            // Let the service run a little first, as a real one has: the leak has begun and its
+            // holders (the array, the listener list) exist before the first snapshot.
+            sleep(WARM_UP);
             InspectorEndpoint endpoint = InspectorOpener.create().open(workload.pid());
             log.printf("[%s] inspector opened with SIGUSR1 at %s (pid %d)%n", scenario.id(), endpoint, workload.pid());
             try (CaptureSession session = CaptureSession.open(endpoint, workload.pid(), CaptureSession.Timeouts.defaults())) {
