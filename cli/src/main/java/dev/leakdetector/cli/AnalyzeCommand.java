@@ -40,6 +40,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "An even earlier snapshot of the same process, for the three-snapshot technique.")
     private Path baseline;
 
+    @Option(names = {"-o", "--output", "--output-dir"}, paramLabel = "DIR",
+            description = "Write the reports into this directory (created 0700; files 0600).")
+    private Path output;
+
     @Mixin
     private AnalysisMixin analysis;
 
@@ -61,7 +65,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         AnalysisOptions options = analysis.options();
-        reports.validate();
+        reports.validate(output);
         ProgressListener listener = ProgressBar.forEnvironment(environment, err, reports.progress());
         LeakReport report;
         try {
@@ -74,7 +78,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 bar.close();
             }
         }
-        reports.deliver(report, spec.commandLine().getOut(), err, environment);
+        reports.deliver(report, output, spec.commandLine().getOut(), err, environment);
         return report.summary().leakFound() ? ExitCode.LEAK : ExitCode.OK;
     }
 }

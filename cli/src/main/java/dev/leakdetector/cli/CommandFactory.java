@@ -25,6 +25,18 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == TestCommand.class) {
             return type.cast(new TestCommand(environment));
         }
+        if (type == RunCommand.class) {
+            return type.cast(new RunCommand(environment));
+        }
+        if (type == DemoCommand.class) {
+            return type.cast(new DemoCommand(environment));
+        }
+        if (type == CleanupCommand.class) {
+            return type.cast(new CleanupCommand(environment));
+        }
+        if (type == InternalSnapshotCommand.class) {
+            return type.cast(new InternalSnapshotCommand(environment));
+        }
         return fallback.create(type);
     }
 }

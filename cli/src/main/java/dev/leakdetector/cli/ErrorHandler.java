@@ -48,6 +48,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (problem instanceof dev.leakdetector.capture.CaptureException) {
             return ExitCode.ENVIRONMENT;
         }
+        if (problem instanceof dev.leakdetector.orchestrator.workflow.TargetNotFoundException) {
+            return ExitCode.USAGE;
+        }
+        if (problem instanceof dev.leakdetector.orchestrator.workflow.OrchestrationException) {
+            return ExitCode.ENVIRONMENT;
+        }
         if (problem instanceof HeapTooLargeException || problem instanceof OutOfMemoryError) {
             return ExitCode.ENVIRONMENT;
         }

@@ -14,8 +14,9 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Finds memory leaks in running Node.js services from V8 heap snapshots.",
-        subcommands = {AnalyzeCommand.class, SnapshotCommand.class, SummaryCommand.class, TestCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CleanupCommand.class, AnalyzeCommand.class, SnapshotCommand.class,
+                SummaryCommand.class, TestCommand.class, DemoCommand.class, InternalSnapshotCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -22,10 +22,6 @@ import java.util.Set;
 /** Where reports go: files, stdout, a webhook. Shared by {@code analyze} and {@code run}. */
 final class ReportMixin {
 
-    @Option(names = {"-o", "--output", "--output-dir"}, paramLabel = "DIR",
-            description = "Write the reports into this directory (created 0700; files 0600).")
-    Path output;
-
     @Option(names = "--format", paramLabel = "FORMATS", defaultValue = "json,text,junit,html", split = ",",
             description = "Reports to write with --output: json, text, junit, html. Default: ${DEFAULT-VALUE}.")
     private List<String> formats;
@@ -49,7 +45,7 @@ final class ReportMixin {
     }
 
     /** Checks options that would otherwise fail only after a long analysis. */
-    void validate() {
+    void validate(Path output) {
         formats();
         if (webhook != null) {
             try {
@@ -80,8 +76,12 @@ final class ReportMixin {
         return result;
     }
 
-    /** Writes the files, prints the text summary, sends the webhook (a failure there is a warning). */
-    List<Path> deliver(LeakReport report, PrintWriter out, PrintWriter err, Environment environment) throws IOException {
+    /**
+     * Writes the files into {@code output} (when not null), prints the text summary, sends the
+     * webhook (a failure there is a warning).
+     */
+    List<Path> deliver(LeakReport report, Path output, PrintWriter out, PrintWriter err, Environment environment)
+            throws IOException {
         List<Path> written = new ArrayList<>();
         if (output != null) {
             written = ReportFiles.write(report, output, formats());

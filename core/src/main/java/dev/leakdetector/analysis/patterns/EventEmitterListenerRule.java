@@ -22,23 +22,37 @@ final class EventEmitterListenerRule implements PatternRule {
             return Optional.empty();
         }
         List<RetainerPath.Step> steps = path.steps();
-        for (int i = steps.size() - 2; i >= 0 && i >= steps.size() - 10; i--) {
-            RetainerPath.Step step = steps.get(i);
-            if ("_events".equals(step.edgeName()) && "property".equals(step.edgeType())) {
-                String emitter = step.className();
-                String event = i + 1 < steps.size() - 1 && steps.get(i + 1).edgeName() != null
-                        ? steps.get(i + 1).edgeName() : "?";
-                return Optional.of(new PatternMatch(id(), "EventEmitter listeners",
-                        context.className() + " objects are held by listeners of the '" + event + "' event on a "
-                                + emitter + " (" + emitter + "._events." + event + "); the listeners are added and"
-                                + " never removed" + captured(context) + ".",
-                        "Remove the listener when its owner goes away (emitter.off(event, fn) or"
-                                + " removeListener), use once() for one-shot handlers, or register one shared"
-                                + " listener instead of one per request or connection.",
-                        path.render()));
-            }
+        int last = steps.size() - 1;
+        // The object is a listener itself, or is captured by one: a closure scope variable whose
+        // function is the listener. Anything further away (a module scope that some listener
+        // happens to close over) is another holder's pattern.
+        int listener = last;
+        if (last >= 2 && "system / Context".equals(steps.get(last - 1).className())
+                && "context".equals(steps.get(last - 1).edgeType())
+                && "Function".equals(steps.get(last - 2).className())) {
+            listener = last - 2;
         }
-        return Optional.empty();
+        int holder = listener - 1;
+        if (holder >= 0 && "element".equals(steps.get(holder).edgeType()) && "Array".equals(steps.get(holder).className())) {
+            holder--;
+        }
+        if (holder < 1 || !"property".equals(steps.get(holder).edgeType())) {
+            return Optional.empty();
+        }
+        RetainerPath.Step events = steps.get(holder - 1);
+        if (!"_events".equals(events.edgeName()) || !"property".equals(events.edgeType())) {
+            return Optional.empty();
+        }
+        String emitter = events.className();
+        String event = steps.get(holder).edgeName();
+        return Optional.of(new PatternMatch(id(), "EventEmitter listeners",
+                context.className() + " objects are held by listeners of the '" + event + "' event on a "
+                        + emitter + " (" + emitter + "._events." + event + "); the listeners are added and"
+                        + " never removed" + captured(context) + ".",
+                "Remove the listener when its owner goes away (emitter.off(event, fn) or"
+                        + " removeListener), use once() for one-shot handlers, or register one shared"
+                        + " listener instead of one per request or connection.",
+                path.render()));
     }
 
     private static String captured(PatternContext context) {

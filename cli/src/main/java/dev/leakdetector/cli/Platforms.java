@@ -1,0 +1,30 @@
+package dev.leakdetector.cli;
+
+import dev.leakdetector.orchestrator.local.LocalPlatform;
+import dev.leakdetector.orchestrator.local.ManagedService;
+import dev.leakdetector.orchestrator.workflow.Platform;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Builds the platform a run asks for, and the platforms a cleanup sweeps. */
+final class Platforms {
+    private Platforms() {
+    }
+
+    static Platform forStrategy(String strategy, ManagedService managed, Environment environment, String context) {
+        return switch (strategy.toLowerCase(Locale.ROOT)) {
+            case "local" -> new LocalPlatform(managed);
+            default -> throw new UserException(ExitCode.USAGE, "unknown --replace-strategy '" + strategy
+                    + "' (expected local, docker or k8s)");
+        };
+    }
+
+    /** Every platform that can be reached from here, for {@code cleanup}. */
+    static List<Platform> all(Environment environment) {
+        List<Platform> platforms = new ArrayList<>();
+        platforms.add(new LocalPlatform(null));
+        return platforms;
+    }
+}
