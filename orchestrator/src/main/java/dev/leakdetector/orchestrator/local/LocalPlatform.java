@@ -171,8 +171,8 @@ public final class LocalPlatform implements Platform {
             case PROXY -> {
                 ReverseProxy proxy = managed.proxy();
                 context.undo().register(new UndoRecord(NAME, "local.proxy-restore", Map.of("port",
-                        Integer.toString(targetPort)), "send traffic back to the target (port " + targetPort + ")", true),
-                        this::undo);
+                        Integer.toString(targetPort), "replacementPort", Integer.toString(replacementPort)),
+                        "send traffic back to the target (port " + targetPort + ")", true), this::undo);
                 proxy.switchTo(replacementPort);
                 context.log().accept("proxy on port " + proxy.port() + " now sends new requests to the replacement");
                 try {
@@ -254,6 +254,8 @@ public final class LocalPlatform implements Platform {
             case "local.proxy-restore" -> {
                 if (managed != null && managed.alive()) {
                     managed.proxy().switchTo(Integer.parseInt(p.get("port")));
+                    // Requests still running on the replacement finish before anything stops it.
+                    managed.proxy().awaitIdle(Integer.parseInt(p.get("replacementPort")), Duration.ofSeconds(60));
                 }
             }
             case "local.remove-file" -> Files.deleteIfExists(Paths.get(p.get("path")));

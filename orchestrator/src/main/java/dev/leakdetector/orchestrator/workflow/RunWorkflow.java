@@ -184,7 +184,11 @@ public final class RunWorkflow {
                 journal.event("step", Map.of("step", name, "status", "done",
                         "millis", (System.nanoTime() - start) / 1_000_000));
                 return result;
-            } catch (OrchestrationException | IOException | CaptureException | SnapshotFormatException
+            } catch (CaptureException e) {
+                journal.event("step", Map.of("step", name, "status", "failed", "error", String.valueOf(e.getMessage())));
+                // Say which step of the run it was: a capture error alone does not tell.
+                throw new OrchestrationException(name + ": " + e.getMessage(), e);
+            } catch (OrchestrationException | IOException | SnapshotFormatException
                      | HeapTooLargeException | RuntimeException e) {
                 journal.event("step", Map.of("step", name, "status", "failed", "error", String.valueOf(e.getMessage())));
                 throw e;
