@@ -46,16 +46,18 @@ public final class Cleanup {
                 continue;
             }
             log.accept("run " + pending.runId() + ": " + pending.undos().size() + " change(s) to undo from " + journalFile);
-            List<UndoRecord> order = new ArrayList<>(pending.undos());
-            order.sort((a, b) -> Boolean.compare(b.restoresTraffic(), a.restoresTraffic()));
+            List<Journal.Registered> order = new ArrayList<>(pending.undos());
+            order.sort((a, b) -> Boolean.compare(b.record().restoresTraffic(), a.record().restoresTraffic()));
             try (Journal journal = Journal.create(journalFile.getParent(), pending.runId(), clock)) {
                 journal.event("cleanup-start", Map.of());
-                int sequence = 100_000;
-                for (UndoRecord record : order) {
-                    undo(record, done, failed);
-                    handled.add(record);
-                    if (failed.isEmpty() || !failed.get(failed.size() - 1).startsWith(record.description())) {
-                        journal.undoDone(sequence++, record);
+                for (Journal.Registered entry : order) {
+                    int failures = failed.size();
+                    undo(entry.record(), done, failed);
+                    handled.add(entry.record());
+                    if (failed.size() == failures) {
+                        journal.undoDone(entry.sequence(), entry.record());
+                    } else {
+                        journal.undoFailed(entry.sequence(), entry.record(), failed.get(failed.size() - 1));
                     }
                 }
                 journal.event("run-end", Map.of("status", "cleaned-up"));

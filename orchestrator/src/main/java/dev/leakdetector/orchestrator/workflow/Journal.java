@@ -95,8 +95,12 @@ public final class Journal implements AutoCloseable {
         out.close();
     }
 
+    /** An undo the journal registered under a sequence number. */
+    public record Registered(int sequence, UndoRecord record) {
+    }
+
     /** What a journal says: the run id and the undos registered but not (successfully) done, newest first. */
-    public record Pending(String runId, Path file, List<UndoRecord> undos, boolean finished) {
+    public record Pending(String runId, Path file, List<Registered> undos, boolean finished) {
     }
 
     public static Pending read(Path file) throws IOException {
@@ -124,7 +128,8 @@ public final class Journal implements AutoCloseable {
                 default -> { }
             }
         }
-        List<UndoRecord> pending = new ArrayList<>(registered.values());
+        List<Registered> pending = new ArrayList<>();
+        registered.forEach((sequence, record) -> pending.add(new Registered(sequence, record)));
         java.util.Collections.reverse(pending);
         return new Pending(runId, file, pending, finished);
     }
