@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * offline, on snapshots taken earlier.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Compares heap snapshots of one Node.js process and reports what leaks, with the retainer",
+        description = {"Compares heap snapshots of one Node.js process and reports what leaks, with the retainer " +
                 "paths that hold it. Exit code 0: no leak; 1: a leak at or above --fail-on; 2: bad input; 3: environment."})
 final class AnalyzeCommand implements Callable<Integer> {
 

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code leak-detector cleanup [--run-id ID | --all]}: repairs what an interrupted run left behind. */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Restores traffic and removes replacements that an interrupted run (for example one killed",
+        description = {"Restores traffic and removes replacements that an interrupted run (for example one killed " +
                 "with SIGKILL) left behind, from the run's journal and by the labels every created object carries."})
 final class CleanupCommand implements Callable<Integer> {
 

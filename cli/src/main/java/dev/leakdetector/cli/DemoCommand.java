@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  * analysis. Prints the report and the load's count of failed requests (zero).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the whole workflow on a bundled leaky Node.js service under load, on this machine:",
+        description = {"Runs the whole workflow on a bundled leaky Node.js service under load, on this machine: " +
                 "a real leak, found with zero failed requests. Exit 0 when the demo behaves as expected."})
 final class DemoCommand implements Callable<Integer> {
 

@@ -28,8 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * zero downtime: replacement, drain, two snapshots, restore, cleanup, analysis, reports, webhook.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Finds leaks in a live service with zero downtime: starts an identical replacement, drains the",
-                "target, snapshots it twice --delay minutes apart, gives traffic back, removes the replacement,",
+        description = {"Finds leaks in a live service with zero downtime: starts an identical replacement, drains the " +
+                "target, snapshots it twice --delay minutes apart, gives traffic back, removes the replacement, " +
                 "analyses and reports. Exit 0: no leak; 1: leak; 2: bad input; 3: environment failure."})
 final class RunCommand implements Callable<Integer> {
 

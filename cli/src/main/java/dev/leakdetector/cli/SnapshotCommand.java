@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 
 /** {@code leak-detector snapshot (--pid P | --inspect HOST:PORT)}: one snapshot of a live Node.js process. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = {"Takes one heap snapshot of a running Node.js process through its inspector, with no change",
+        description = {"Takes one heap snapshot of a running Node.js process through its inspector, with no change " +
                 "to the process. With --pid, the inspector is opened with SIGUSR1 (as kill -USR1 does)."})
 final class SnapshotCommand implements Callable<Integer> {
 

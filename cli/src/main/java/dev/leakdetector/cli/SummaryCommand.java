@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code leak-detector summary FILE}: totals and the classes ranked by retained size. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
-        description = {"Loads one heap snapshot (.heapsnapshot or .heapsnapshot.gz) and prints its totals and",
+        description = {"Loads one heap snapshot (.heapsnapshot or .heapsnapshot.gz) and prints its totals and " +
                 "its classes ranked by retained size, computed as Chrome DevTools' Memory panel does."})
 final class SummaryCommand implements Callable<Integer> {
 

@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
  * workloads, captures them live through the inspector, analyses them, and checks each verdict.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Runs built-in scenarios against real Node.js processes: starts a workload, opens its",
-                "inspector with SIGUSR1, snapshots it twice in one session, analyses, and prints PASS or FAIL.",
+        description = {"Runs built-in scenarios against real Node.js processes: starts a workload, opens its " +
+                "inspector with SIGUSR1, snapshots it twice in one session, analyses, and prints PASS or FAIL. " +
                 "Exit code 0 when every scenario gives its expected verdict."})
 final class TestCommand implements Callable<Integer> {
 
