@@ -60,6 +60,14 @@ public final class GrowthAttribution {
         int[] ids = graph.rawNodeIds();
         DominatorTree tree = after.dominatorTree();
         int root = graph.rootOrdinal();
+        // Asked in node order first: the dominator tree walk below visits nodes in an order that
+        // would make every lookup a cache miss.
+        EdgeBits old = new EdgeBits(nodeCount);
+        for (int node = 0; node < nodeCount; node++) {
+            if (earlierIds.contains(ids[node])) {
+                old.set(node);
+            }
+        }
         // top[v]: the head of v's new subtree, or -1 when v is old.
         int[] top = new int[nodeCount];
         IntStack stack = new IntStack(1024);
@@ -76,7 +84,7 @@ public final class GrowthAttribution {
         while (!stack.isEmpty()) {
             int v = stack.pop();
             int d = tree.dominator(v);
-            if (earlierIds.contains(ids[v])) {
+            if (old.get(v)) {
                 top[v] = -1;
             } else {
                 newObjects++;

@@ -24,6 +24,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Turns two or three snapshots of one service into a verdict with evidence.
@@ -59,20 +64,55 @@ public final class LeakAnalyzer {
         HeapSnapshotLoader loader = new HeapSnapshotLoader(parseOptions);
         progress.onProgress("Loading after: " + afterFile.getFileName(), 0, -1);
         HeapSnapshot after = loader.load(afterFile);
-        SnapshotDigest afterDigest = SnapshotDigest.of(after);
-        progress.onProgress("Loading before: " + beforeFile.getFileName(), 0, -1);
-        SnapshotDigest beforeDigest = SnapshotDigest.of(loader.load(beforeFile, after.interfaceDefinitions()));
-        SnapshotDigest baselineDigest = null;
-        if (baselineFile != null) {
-            progress.onProgress("Loading baseline: " + baselineFile.getFileName(), 0, -1);
-            baselineDigest = SnapshotDigest.of(loader.load(baselineFile, after.interfaceDefinitions()));
+        // What after alone gives (its digest, the retainer path search) runs on a second thread
+        // while the earlier snapshots load: their loading leaves a core idle for part of the time.
+        ExecutorService background = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "leak-detector-after");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<SnapshotDigest> afterDigest = background.submit(() -> SnapshotDigest.of(after));
+            Future<RetainerPathFinder> finder = background.submit(() -> RetainerPathFinder.build(after));
+            progress.onProgress("Loading before: " + beforeFile.getFileName(), 0, -1);
+            SnapshotDigest beforeDigest = SnapshotDigest.of(loader.load(beforeFile, after.interfaceDefinitions()));
+            SnapshotDigest baselineDigest = null;
+            if (baselineFile != null) {
+                progress.onProgress("Loading baseline: " + baselineFile.getFileName(), 0, -1);
+                baselineDigest = SnapshotDigest.of(loader.load(baselineFile, after.interfaceDefinitions()));
+            }
+            return analyze(baselineDigest, beforeDigest, after, result(afterDigest), target, result(finder));
+        } finally {
+            background.shutdownNow();
         }
-        return analyze(baselineDigest, beforeDigest, after, afterDigest, target);
+    }
+
+    /** The value of a background computation; its failure is rethrown as it was. */
+    private static <T> T result(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while analysing");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The analysis proper, on a loaded after snapshot and digests of the earlier ones. */
     public LeakReport analyze(SnapshotDigest baseline, SnapshotDigest before, HeapSnapshot after,
                               SnapshotDigest afterDigest, LeakReport.Target target) {
+        return analyze(baseline, before, after, afterDigest, target, RetainerPathFinder.build(after));
+    }
+
+    private LeakReport analyze(SnapshotDigest baseline, SnapshotDigest before, HeapSnapshot after,
+                               SnapshotDigest afterDigest, LeakReport.Target target, RetainerPathFinder finder) {
         ProgressListener progress = parseOptions.progress();
         progress.onProgress("Comparing snapshots", 0, -1);
         double matched = ClassComparison.matchedFraction(before, afterDigest);
@@ -103,7 +143,6 @@ public final class LeakAnalyzer {
                 .thenComparing(c -> c.growth().name()));
 
         progress.onProgress("Finding retainer paths", 0, -1);
-        RetainerPathFinder finder = RetainerPathFinder.build(after);
         Redactor redactor = new Redactor(options.includeValues());
         Map<Integer, int[]> samples = sampleInstances(after, candidates, before, comparable, attribution);
 

@@ -44,9 +44,8 @@ public final class SnapshotDigest {
         int nodeCount = snapshot.nodeCount();
         int classCount = snapshot.aggregates().classCount();
         int[] start = new int[classCount + 1];
-        IdSet allIds = new IdSet(nodeCount);
+        IdSet allIds = IdSet.of(snapshot.graph().rawNodeIds(), nodeCount);
         for (int node = 0; node < nodeCount; node++) {
-            allIds.add(snapshot.graph().rawNodeIds()[node]);
             if (snapshot.selfSize(node) != 0) {
                 start[snapshot.classOf(node) + 1]++;
             }
