@@ -40,6 +40,11 @@ public final class InspectorOpener {
             throw new CaptureException("pid " + pid + " was started with --disable-sigusr1, so its inspector cannot be"
                     + " opened from outside; restart it without that flag, or use the agent or --heapsnapshot-signal");
         }
+        if (!process.catchesSigusr1().orElse(true)) {
+            throw new CaptureException("pid " + pid + " does not handle SIGUSR1 (started with --disable-sigusr1, or a"
+                    + " Node.js built without the inspector), and SIGUSR1 would kill it; use the agent or"
+                    + " --heapsnapshot-signal instead");
+        }
         long myUid = LocalProcess.of(ProcessHandle.current().pid()).map(LocalProcess::uid).orElse(-1L);
         long owner = process.uid();
         if (myUid > 0 && owner >= 0 && owner != myUid) {

@@ -6,10 +6,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,6 +21,9 @@ import java.util.Set;
  * TCP ports it listens on (to find its inspector without guessing 9229).
  */
 public final class LocalProcess {
+    /** SIGUSR1 is signal 10: bit 9 of the kernel's signal masks. */
+    private static final long SIGUSR1_BIT = 1L << 9;
+
     private final long pid;
     private final Path proc;
 
@@ -53,8 +59,14 @@ public final class LocalProcess {
         return pid;
     }
 
+    /** False once the process has exited, also while it is a zombie that its parent has not reaped yet. */
     public boolean alive() {
-        return Files.isDirectory(proc);
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return Files.isDirectory(proc);
+        }
     }
 
     /** The command line, arguments separated by spaces; empty when unreadable. */
@@ -95,6 +107,80 @@ public final class LocalProcess {
         }
         String first = Paths.get(args.get(0)).getFileName().toString();
         return first.equals("node") || first.equals("nodejs");
+    }
+
+    /** The kernel's short name of the program ({@code /proc/PID/comm}: "node", "tini", "sh"), or "". */
+    public String name() {
+        try {
+            return Files.readString(proc.resolve("comm")).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The parent's pid ({@code /proc/PID/stat}), or -1. */
+    public long parentPid() {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            // "pid (comm) state ppid …": comm may contain spaces and parentheses, so skip to the last ')'.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The Node.js processes below this one, nearest first. The search does not go below a Node.js
+     * process: its children are its own workers or tools, not another service. This is how a
+     * container whose pid 1 is an init (tini, docker-init, dumb-init) or a shell finds its service.
+     */
+    public List<LocalProcess> nodeDescendants() {
+        Map<Long, List<Long>> children = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                LocalProcess process = new LocalProcess(Long.parseLong(entry.getFileName().toString()));
+                children.computeIfAbsent(process.parentPid(), k -> new ArrayList<>()).add(process.pid);
+            }
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
+        }
+        List<LocalProcess> found = new ArrayList<>();
+        ArrayDeque<Long> queue = new ArrayDeque<>(children.getOrDefault(pid, List.of()));
+        Set<Long> seen = new HashSet<>();
+        while (!queue.isEmpty()) {
+            long child = queue.poll();
+            if (!seen.add(child)) {
+                continue;
+            }
+            LocalProcess process = new LocalProcess(child);
+            if (process.isNode()) {
+                found.add(process);
+            } else {
+                queue.addAll(children.getOrDefault(child, List.of()));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether the process catches SIGUSR1 ({@code SigCgt} in {@code /proc/PID/status}), empty when
+     * unreadable. Node catches it to open its inspector; a process that does not (started with
+     * {@code --disable-sigusr1}, built without the inspector) is killed by SIGUSR1's default action,
+     * or ignores it.
+     */
+    public Optional<Boolean> catchesSigusr1() {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("status"))) {
+                if (line.startsWith("SigCgt:")) {
+                    long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    return Optional.of((mask & SIGUSR1_BIT) != 0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     /** The owner's uid, or -1. */

@@ -36,9 +36,10 @@ public final class SnapshotBudget {
         if (memory.rss() + cost <= limit) {
             return null;
         }
-        return String.format(Locale.ROOT, "a heap snapshot needs about %s more in the target (%s of heap in use × %d)"
-                        + " on top of its %s, which does not fit %s; the target could be killed. Use --force to take it anyway",
-                mib(cost), mib(memory.heapUsed()), TargetMemory.SNAPSHOT_COST_FACTOR, mib(memory.rss()), what);
+        return String.format(Locale.ROOT, "a heap snapshot needs about %s more in the target (%s of heap in use × %d"
+                        + " + %s) on top of its %s, which does not fit %s; the target could be killed. Use --force to take"
+                        + " it anyway", mib(cost), mib(memory.heapUsed()), TargetMemory.SNAPSHOT_COST_FACTOR,
+                mib(TargetMemory.SNAPSHOT_COST_BASE), mib(memory.rss()), what);
     }
 
     /** MemAvailable from /proc/meminfo, or -1. */

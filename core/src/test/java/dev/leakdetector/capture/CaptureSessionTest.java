@@ -163,6 +163,9 @@ class CaptureSessionTest {
         TargetMemory host = new TargetMemory(1, 400L << 20, 100L << 20, 4L << 30, 0, "v20");
         assertThat(SnapshotBudget.refusal(host, 200L << 20)).contains("available");
         assertThat(SnapshotBudget.refusal(host, 2L << 30)).isNull();
+        // A small heap in a small container: 20 MB of tiny objects took +290 MB to snapshot (docs/capture.md).
+        TargetMemory smallContainer = new TargetMemory(1, 90L << 20, 20L << 20, 4L << 30, 256L << 20, "v20");
+        assertThat(SnapshotBudget.refusal(smallContainer, -1)).contains("memory limit (cgroup) of 256 MiB");
     }
 
     private static long markerId(Path snapshot) throws Exception {
