@@ -24,10 +24,12 @@ import java.util.concurrent.Callable;
  * {@code leak-detector-agent internal-snapshot} does. The work is {@link InternalSnapshot}'s.
  */
 @Command(name = "internal-snapshot", mixinStandardHelpOptions = true,
-        description = {"Inside the service's environment: enters maintenance mode (the agent's control channel on",
-                "127.0.0.1 if it answers, else the maintenance file), waits the grace period for requests in flight,",
-                "writes a heap snapshot of the Node.js process (SIGUSR1 and its inspector) to --file, and always",
-                "leaves maintenance mode, also on failure, Ctrl-C and SIGTERM. Prints one JSON line on success."})
+        description = {"Inside the service's environment: enters maintenance mode (the agent's control channel on"
+                + " 127.0.0.1 if it answers, else the maintenance file), waits the grace period for requests in flight,"
+                + " writes a heap snapshot of the Node.js process (SIGUSR1 and its inspector) to --file, and always"
+                + " leaves maintenance mode, also on failure, Ctrl-C and SIGTERM.",
+                "Prints one JSON line on success. Inside a container, set LEAK_DETECTOR_OPTS=-Xmx64m: the JVM counts"
+                + " against the same memory limit as the service."})
 final class InternalSnapshotCommand implements Callable<Integer> {
     static final String PORT_VARIABLE = "LEAK_DETECTOR_AGENT_PORT";
     static final String FILE_VARIABLE = "LEAK_DETECTOR_AGENT_MAINTENANCE_FILE";
@@ -45,8 +47,8 @@ final class InternalSnapshotCommand implements Callable<Integer> {
     private long graceMillis;
 
     @Option(names = "--pid", paramLabel = "P",
-            description = {"The Node.js process. Default: the agent's process if an agent answers, else pid 1;",
-                    "when that is not Node.js (tini, a shell), its only Node.js child."})
+            description = "The Node.js process. Default: the agent's process if an agent answers, else pid 1;"
+                    + " when that is not Node.js (tini, a shell), its only Node.js child.")
     private Long pid;
 
     @Option(names = "--agent-port", paramLabel = "N",
@@ -54,8 +56,8 @@ final class InternalSnapshotCommand implements Callable<Integer> {
     private Integer agentPort;
 
     @Option(names = "--maintenance-file", paramLabel = "F",
-            description = {"The file that switches maintenance on when no agent answers; 'none' = no file.",
-                    "Default: $" + FILE_VARIABLE + " or " + FileToggle.DEFAULT_FILE + ". Removed afterwards only if we created it."})
+            description = "The file that switches maintenance on when no agent answers; 'none' = no file. Default: $"
+                    + FILE_VARIABLE + " or " + FileToggle.DEFAULT_FILE + ". Removed afterwards only if we created it.")
     private String maintenanceFile;
 
     @Option(names = "--force", description = "Take the snapshot even when the target may run out of memory.")

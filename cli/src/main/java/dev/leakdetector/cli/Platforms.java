@@ -1,5 +1,7 @@
 package dev.leakdetector.cli;
 
+import dev.leakdetector.orchestrator.docker.DockerConnection;
+import dev.leakdetector.orchestrator.docker.DockerPlatform;
 import dev.leakdetector.orchestrator.local.LocalPlatform;
 import dev.leakdetector.orchestrator.local.ManagedService;
 import dev.leakdetector.orchestrator.workflow.Platform;
@@ -16,6 +18,7 @@ final class Platforms {
     static Platform forStrategy(String strategy, ManagedService managed, Environment environment, String context) {
         return switch (strategy.toLowerCase(Locale.ROOT)) {
             case "local" -> new LocalPlatform(managed);
+            case "docker" -> new DockerPlatform(environment.variables());
             default -> throw new UserException(ExitCode.USAGE, "unknown --replace-strategy '" + strategy
                     + "' (expected local, docker or k8s)");
         };
@@ -25,6 +28,10 @@ final class Platforms {
     static List<Platform> all(Environment environment) {
         List<Platform> platforms = new ArrayList<>();
         platforms.add(new LocalPlatform(null));
+        if (DockerConnection.reachable(environment.variables())) {
+            platforms.add(new DockerPlatform(environment.variables()));
+        }
         return platforms;
     }
+
 }

@@ -43,6 +43,26 @@ public final class DockerConnection implements AutoCloseable {
         return (configured != null && !configured.isBlank()) || Files.exists(Paths.get("/var/run/docker.sock"));
     }
 
+    /**
+     * Whether {@code cleanup} should sweep Docker: always when DOCKER_HOST names a daemon (the user
+     * asked for it, so a failure must show), else when the default socket exists and answers.
+     */
+    public static boolean reachable(Map<String, String> environment) {
+        String configured = environment.get("DOCKER_HOST");
+        if (configured != null && !configured.isBlank()) {
+            return true;
+        }
+        if (!Files.exists(Paths.get("/var/run/docker.sock"))) {
+            return false;
+        }
+        try (DockerConnection connection = new DockerConnection(environment)) {
+            connection.client();
+            return true;
+        } catch (OrchestrationException e) {
+            return false;
+        }
+    }
+
     public String host() {
         return host;
     }
@@ -92,7 +112,8 @@ public final class DockerConnection implements AutoCloseable {
             return new OrchestrationException("permission denied on the Docker socket " + host + ": run leak-detector as"
                     + " a user in the 'docker' group (or root), or point DOCKER_HOST at a daemon you may use", e);
         }
-        if (lower.contains("no such file") || lower.contains("connection refused") || lower.contains("connect")) {
+        if (lower.contains("no such file") || lower.contains("connection refused") || lower.contains("timed out")
+                || lower.contains("unknown host") || lower.contains("unresolved")) {
             return new OrchestrationException("the Docker daemon at " + host + " is not reachable (" + detail
                     + "); is it running? Set DOCKER_HOST to the daemon to use", e);
         }

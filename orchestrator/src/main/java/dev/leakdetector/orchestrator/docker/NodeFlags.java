@@ -1,0 +1,73 @@
+package dev.leakdetector.orchestrator.docker;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Node.js options of the service that matter for capture, from its command line (Node's own
+ * options come before the script; later ones belong to the application) and {@code NODE_OPTIONS}.
+ *
+ * @param inspectPort       where SIGUSR1 opens the inspector: {@code --inspect-port}, else 9229
+ * @param sigusr1Disabled   started with {@code --disable-sigusr1}
+ * @param heapsnapshotSignal the signal of {@code --heapsnapshot-signal}, or null
+ */
+record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSignal) {
+    /** Node options whose value may follow as the next argument. */
+    private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("--inspect-port", "--debug-port",
+            "--heapsnapshot-signal", "-r", "--require", "--import", "--loader", "--experimental-loader", "--title",
+            "--env-file", "-C", "--conditions", "--diagnostic-dir", "--redirect-warnings", "--stack-size");
+
+    static NodeFlags of(List<String> arguments, String nodeOptions) {
+        List<String> options = new ArrayList<>();
+        for (int i = 1; i < arguments.size(); i++) {
+            String arg = arguments.get(i);
+            if (!arg.startsWith("-")) {
+                break;
+            }
+            options.add(arg);
+            if (TAKES_VALUE.contains(arg) && i + 1 < arguments.size()) {
+                // "--flag value": the value is not the script.
+                options.add(arguments.get(++i));
+            }
+        }
+        if (nodeOptions != null && !nodeOptions.isBlank()) {
+            options.addAll(List.of(nodeOptions.trim().split("\\s+")));
+        }
+        int port = 9229;
+        boolean disabled = false;
+        String signal = null;
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            String next = i + 1 < options.size() ? options.get(i + 1) : null;
+            String value;
+            if ((value = value(option, next, "--inspect-port")) != null
+                    || (value = value(option, next, "--debug-port")) != null) {
+                port = port(value, port);
+            } else if ((value = value(option, next, "--heapsnapshot-signal")) != null) {
+                signal = value;
+            } else if (option.equals("--disable-sigusr1")) {
+                disabled = true;
+            } else if (option.startsWith("--inspect=") || option.startsWith("--inspect-brk=")) {
+                port = port(option.substring(option.indexOf('=') + 1), port);
+            }
+        }
+        return new NodeFlags(port, disabled, signal);
+    }
+
+    private static String value(String option, String next, String flag) {
+        if (option.startsWith(flag + "=")) {
+            return option.substring(flag.length() + 1);
+        }
+        return option.equals(flag) ? next : null;
+    }
+
+    /** {@code host:port} or {@code port}; 0 would be a random port that only the target's stderr shows. */
+    private static int port(String value, int fallback) {
+        String port = value.contains(":") ? value.substring(value.lastIndexOf(':') + 1) : value;
+        try {
+            return Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}
