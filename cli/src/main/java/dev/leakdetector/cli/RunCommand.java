@@ -37,7 +37,8 @@ final class RunCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--container-id", paramLabel = "ID",
-            description = "The target: a container id or name (docker), a pod (k8s), a pid (local).")
+            description = "The target: a container id or name (docker), a pod or a label selector such as app=orders"
+                    + " (k8s: the oldest Ready pod it matches), a pid (local).")
     private String containerId;
 
     @Option(names = "--delay", required = true, paramLabel = "MINUTES",

@@ -63,7 +63,7 @@ public final class NodeFixtures {
             try (var in = url.openStream()) {
                 Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            return copy;
+            return copy.toAbsolutePath();
         } catch (java.net.URISyntaxException | IOException e) {
             throw new IllegalStateException("cannot read test resource " + name, e);
         }
