@@ -4,6 +4,8 @@
 // agent drain methods answer 503 while it is drained.
 //   LEAK=1      keeps LeakedSession objects: about 2 MB a second on a timer, plus one per request
 //   NO_AGENT=1  runs without the agent (for the "agent does not answer" test)
+//   OWN_SIGUSR2=1  takes SIGUSR2 for itself, as reloaders do: Node's --heapsnapshot-signal=SIGUSR2
+//               listener is replaced, so the signal writes no snapshot (but still does not kill it)
 'use strict';
 const http = require('http');
 
@@ -37,3 +39,7 @@ function handle(req, res) {
 const server = http.createServer(agent ? agent.wrap(handle) : handle);
 server.listen(8080, '0.0.0.0', () => console.log('listening on 8080'));
 process.on('SIGTERM', () => process.exit(0));
+if (process.env.OWN_SIGUSR2 === '1') {
+  process.removeAllListeners('SIGUSR2');
+  process.on('SIGUSR2', () => console.log('SIGUSR2: the app handles it itself'));
+}

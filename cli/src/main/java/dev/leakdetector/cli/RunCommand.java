@@ -4,6 +4,7 @@ import dev.leakdetector.orchestrator.local.ManagedService;
 import dev.leakdetector.orchestrator.workflow.DrainMethod;
 import dev.leakdetector.orchestrator.workflow.RunRequest;
 import dev.leakdetector.orchestrator.workflow.RunWorkflow;
+import dev.leakdetector.orchestrator.workflow.SnapshotMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,6 +104,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Snapshot even when the memory check says the target could run out.")
     private boolean force;
 
+    @Option(names = "--snapshot-method", paramLabel = "METHOD", defaultValue = "auto",
+            description = "auto, inspector or signal. signal (docker): the target's own --heapsnapshot-signal writes the"
+                    + " file inside the container and it is copied out; auto uses it when the inspector cannot be"
+                    + " opened. Default: ${DEFAULT-VALUE}.")
+    private String snapshotMethod;
+
     @Mixin
     private AnalysisMixin analysis;
 
@@ -134,7 +141,8 @@ final class RunCommand implements Callable<Integer> {
         RunRequest request = new RunRequest(containerId, Duration.ofMillis(Math.round(delayMinutes * 60_000)),
                 outputDir, image, strategy, !noCleanup, drainMethod == null ? null : parseDrain(drainMethod),
                 parseDuration(drainGracePeriod), drainWholeDelay, trafficHook, trafficHookBody, namespace, container, command, port,
-                kubeContext == null ? Map.of() : Map.of("context", kubeContext), gc, force, analysis.options());
+                kubeContext == null ? Map.of() : Map.of("context", kubeContext), gc, force, analysis.options(),
+                parseSnapshotMethod(snapshotMethod));
         ManagedService managed = null;
         try {
             if (command != null) {
@@ -172,6 +180,14 @@ final class RunCommand implements Callable<Integer> {
     private static DrainMethod parseDrain(String text) {
         try {
             return DrainMethod.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    private static SnapshotMethod parseSnapshotMethod(String text) {
+        try {
+            return SnapshotMethod.parse(text);
         } catch (IllegalArgumentException e) {
             throw new UserException(ExitCode.USAGE, e.getMessage());
         }

@@ -61,7 +61,12 @@ final class ContainerExec {
      *                                finish in time (a hung exec is a failure, not a wait forever)
      */
     Result run(String containerId, List<String> command, Duration timeout) throws OrchestrationException {
-        String execId = create(containerId, command, false);
+        return run(containerId, command, timeout, null);
+    }
+
+    /** As {@link #run(String, List, Duration)}, as the given {@code uid:gid} (null: the container's user). */
+    Result run(String containerId, List<String> command, Duration timeout, String user) throws OrchestrationException {
+        String execId = create(containerId, command, false, user);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
@@ -98,10 +103,18 @@ final class ContainerExec {
 
     /** Creates an exec instance; {@code stdin} attaches standard input (for relays). */
     String create(String containerId, List<String> command, boolean stdin) throws OrchestrationException {
+        return create(containerId, command, stdin, null);
+    }
+
+    private String create(String containerId, List<String> command, boolean stdin, String user)
+            throws OrchestrationException {
         try {
-            return docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdin(stdin).withAttachStdout(true).withAttachStderr(true).withTty(false)
-                    .exec().getId();
+            var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdin(stdin).withAttachStdout(true).withAttachStderr(true).withTty(false);
+            if (user != null) {
+                create.withUser(user);
+            }
+            return create.exec().getId();
         } catch (RuntimeException e) {
             throw failure(containerId, command, e);
         }

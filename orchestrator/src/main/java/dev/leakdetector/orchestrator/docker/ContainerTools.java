@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * @param shell true when {@code /bin/sh} works in the container
  * @param node  the Node.js executable of the service (its {@code /proc/PID/exe}), or {@code node}
- * @param tools optional tools found on the container's PATH: nc, kill, wget, rm, cat
+ * @param tools optional tools found on the container's PATH: nc, kill, wget, rm, cat, ls, tail, df
  */
 record ContainerTools(boolean shell, String node, Set<String> tools) {
     static final String MARKER = "/*leak-detector*/";
@@ -41,7 +41,7 @@ record ContainerTools(boolean shell, String node, Set<String> tools) {
                   done 2>/dev/null < "$d/status"
                   printf 'C '; cat "$d/cmdline" 2>/dev/null; echo
                 done
-                for t in nc kill wget rm cat; do command -v "$t" >/dev/null 2>&1 && echo "T $t"; done
+                for t in nc kill wget rm cat ls tail df; do command -v "$t" >/dev/null 2>&1 && echo "T $t"; done
                 exit 0
                 """);
     }
@@ -59,7 +59,7 @@ record ContainerTools(boolean shell, String node, Set<String> tools) {
                   for(const l of st.split('\\n'))if(/^(Name|PPid|SigCgt|SigIgn):/.test(l))o+='S '+l+'\\n';
                   o+='C '+cmd+'\\n';
                 }
-                for(const t of ['nc','kill','wget','rm','cat'])
+                for(const t of ['nc','kill','wget','rm','cat','ls','tail','df'])
                   for(const d of (process.env.PATH||'').split(':')){
                     try{fs.accessSync(path.join(d,t),fs.constants.X_OK);o+='T '+t+'\\n';break}catch(e){}
                   }

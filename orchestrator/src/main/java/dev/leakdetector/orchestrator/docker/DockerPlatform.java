@@ -13,6 +13,8 @@ import dev.leakdetector.orchestrator.workflow.Platform;
 import dev.leakdetector.orchestrator.workflow.Replacement;
 import dev.leakdetector.orchestrator.workflow.RunContext;
 import dev.leakdetector.orchestrator.workflow.RunRequest;
+import dev.leakdetector.orchestrator.workflow.SnapshotMethod;
+import dev.leakdetector.orchestrator.workflow.SnapshotSource;
 import dev.leakdetector.orchestrator.workflow.Target;
 import dev.leakdetector.orchestrator.workflow.UndoRecord;
 
@@ -28,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * target is a running container whose main process is Node.js; the replacement is a container
  * with its configuration and the run's labels; the inspector is reached through an exec relay
  * into the container's network namespace, so nothing needs publishing and nothing is written into
- * the container. See docs/run.md for what each drain method needs.
+ * the container. A service that cannot open its inspector but was started with
+ * {@code --heapsnapshot-signal} is snapshotted by that signal instead ({@link SignalSnapshots}).
+ * See docs/run.md for what each drain method needs.
  */
 public final class DockerPlatform implements Platform {
     public static final String NAME = "docker";
@@ -38,14 +42,24 @@ public final class DockerPlatform implements Platform {
     private final Map<String, TargetContainer> targets = new ConcurrentHashMap<>();
     private final Map<String, ExecRelay> relays = new ConcurrentHashMap<>();
     private final AtomicInteger relayCount = new AtomicInteger();
+    private final Map<String, SignalPlan> signalPlans = new ConcurrentHashMap<>();
+    private final Map<String, String> environment;
 
-    /** @param environment where DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are read */
+    /**
+     * @param environment where DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are read, and
+     *                    LEAK_DETECTOR_SNAPSHOT_APPEAR_SECONDS for the signal method
+     */
     public DockerPlatform(Map<String, String> environment) {
-        this(new DockerConnection(environment));
+        this(new DockerConnection(environment), environment);
     }
 
     public DockerPlatform(DockerConnection connection) {
+        this(connection, Map.of());
+    }
+
+    private DockerPlatform(DockerConnection connection, Map<String, String> environment) {
         this.connection = connection;
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
@@ -83,19 +97,11 @@ public final class DockerPlatform implements Platform {
                     + (mode.equals("host") ? "the host" : mode.substring(10)) + ", so a replacement would have to bind"
                     + " the same ports there; leak-detector needs the target on a bridge or user-defined network");
         }
-        NodeProcess node = container.process();
-        if (container.flags().inspectPort() == 0) {
-            throw new OrchestrationException("the service in " + container.displayName() + " was started with"
-                    + " --inspect-port=0, a random port only its own stderr shows; give it a fixed --inspect-port");
-        }
-        if (container.flags().sigusr1Disabled() || !node.catchesSigusr1()) {
-            String signal = container.flags().heapsnapshotSignal();
-            throw new OrchestrationException("pid " + node.pid() + " in " + container.displayName() + " does not handle"
-                    + " SIGUSR1 (" + (container.flags().sigusr1Disabled() ? "started with --disable-sigusr1"
-                    : "no handler") + "), so its inspector cannot be opened and SIGUSR1 could kill it. leak-detector run"
-                    + " does not implement the " + (signal == null ? "--heapsnapshot-signal" : "--heapsnapshot-signal="
-                    + signal) + " fallback; use 'leak-detector-agent internal-snapshot' inside the container, or start"
-                    + " Node without --disable-sigusr1");
+        if (SnapshotMethodChoice.choose(request.snapshotMethod(), container) == SnapshotMethod.SIGNAL) {
+            signalPlans.put(container.id(), SignalPlan.preflight(new ContainerExec(connection.client()), container,
+                    SignalSnapshots.Timeouts.from(environment)));
+        } else {
+            signalPlans.remove(container.id());
         }
         DrainMethod method = drainMethod(request);
         switch (method) {
@@ -150,6 +156,24 @@ public final class DockerPlatform implements Platform {
         return new InspectorAccess(endpoint, pid);
     }
 
+    /** The {@code --heapsnapshot-signal} method when pre-flight chose it for this target, else null (the inspector). */
+    @Override
+    public SnapshotSource openSnapshots(Target target, RunRequest request, RunContext context)
+            throws OrchestrationException {
+        TargetContainer container = container(target);
+        SignalPlan plan = signalPlans.get(container.id());
+        if (plan == null) {
+            return null;
+        }
+        context.log().accept("snapshots by " + plan.signal() + " to pid " + container.process().pid() + " in "
+                + container.displayName() + " (--heapsnapshot-signal; " + (SnapshotMethodChoice.inspectorProblem(container)
+                == null ? "--snapshot-method signal" : "no inspector") + "), copied out through the archive API");
+        if (request.gc()) {
+            context.log().accept("--gc has no effect here: V8 collects garbage as part of every snapshot anyway");
+        }
+        return new SignalSnapshots(connection.client(), container, plan, context, this::undo, request.force());
+    }
+
     @Override
     public Replacement startReplacement(Target target, RunRequest request, RunContext context)
             throws OrchestrationException {
@@ -197,11 +221,26 @@ public final class DockerPlatform implements Platform {
                 }
             }
             case DockerUndo.REMOVE_REPLACEMENT -> removeReplacement(p.get("name"), p.get("runId"));
+            case DockerUndo.REMOVE_SNAPSHOT_FILES -> removeSnapshotFiles(p);
             default -> {
                 DockerClient docker = connection.client();
                 if (!new DockerDrains(new ContainerExec(docker), this::undo).undo(record)) {
                     throw new IllegalArgumentException("unknown docker undo " + record.kind());
                 }
+            }
+        }
+    }
+
+    private void removeSnapshotFiles(Map<String, String> params) throws OrchestrationException {
+        HeapDumpFiles files = HeapDumpFiles.fromParams(new ContainerExec(connection.client()), params);
+        String existing = params.getOrDefault("existing", "");
+        try {
+            files.removeAllBut(existing.isEmpty() ? List.of() : List.of(existing.split("/")));
+        } catch (ContainerUnavailableException e) {
+            if (!e.removed()) {
+                // A stopped container keeps its files, and a snapshot can be gigabytes.
+                throw new OrchestrationException(e.getMessage() + "; the snapshot stays in " + files.directory()
+                        + " until it runs again and leak-detector cleanup removes it", e);
             }
         }
     }

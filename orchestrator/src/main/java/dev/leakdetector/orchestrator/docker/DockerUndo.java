@@ -4,6 +4,7 @@ import dev.leakdetector.orchestrator.workflow.RunWorkflow;
 import dev.leakdetector.orchestrator.workflow.UndoRecord;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,8 @@ final class DockerUndo {
     static final String HOOK_RESTORE = "docker.hook-restore";
     /** Close the exec relay to the inspector (only the process that opened it has one). */
     static final String CLOSE_RELAY = "docker.close-relay";
+    /** Delete the heap snapshot files the target wrote after the run's signal (not the ones it had before). */
+    static final String REMOVE_SNAPSHOT_FILES = "docker.remove-snapshot-files";
 
     private DockerUndo() {
     }
@@ -54,6 +57,14 @@ final class DockerUndo {
         params.put("body", body == null ? "" : body);
         params.put("method", method);
         return new UndoRecord(DockerPlatform.NAME, HOOK_RESTORE, params, "traffic hook: restore (" + method + ")", true);
+    }
+
+    static UndoRecord removeSnapshotFiles(String containerName, HeapDumpFiles files, List<String> existing) {
+        Map<String, String> params = new HashMap<>(files.toParams());
+        // File names cannot hold a '/', so it separates them.
+        params.put("existing", String.join("/", existing));
+        return new UndoRecord(DockerPlatform.NAME, REMOVE_SNAPSHOT_FILES, params, "remove the heap snapshot pid "
+                + files.pid() + " wrote into " + files.directory() + " of container " + containerName, false);
     }
 
     static UndoRecord closeRelay(String containerId, String containerName, String relayId) {

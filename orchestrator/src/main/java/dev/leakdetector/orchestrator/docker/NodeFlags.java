@@ -10,8 +10,12 @@ import java.util.List;
  * @param inspectPort       where SIGUSR1 opens the inspector: {@code --inspect-port}, else 9229
  * @param sigusr1Disabled   started with {@code --disable-sigusr1}
  * @param heapsnapshotSignal the signal of {@code --heapsnapshot-signal}, or null
+ * @param diagnosticDir     where {@code --heapsnapshot-signal} writes ({@code --diagnostic-dir}), or null:
+ *                          the process's working directory
+ * @param maxOldSpaceMiB    {@code --max-old-space-size} in MiB, or 0 when not given
  */
-record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSignal) {
+record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSignal, String diagnosticDir,
+                 long maxOldSpaceMiB) {
     /** Node options whose value may follow as the next argument. */
     private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("--inspect-port", "--debug-port",
             "--heapsnapshot-signal", "-r", "--require", "--import", "--loader", "--experimental-loader", "--title",
@@ -31,13 +35,18 @@ record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSi
             }
         }
         if (nodeOptions != null && !nodeOptions.isBlank()) {
-            options.addAll(List.of(nodeOptions.trim().split("\\s+")));
+            // Node reads NODE_OPTIONS first, so the command line wins where both set an option.
+            options.addAll(0, List.of(nodeOptions.trim().split("\\s+")));
         }
         int port = 9229;
         boolean disabled = false;
         String signal = null;
+        String diagnosticDir = null;
+        long maxOldSpace = 0;
         for (int i = 0; i < options.size(); i++) {
-            String option = options.get(i);
+            // V8's own flags may be spelled with underscores.
+            String option = options.get(i).startsWith("--max_old_space_size=")
+                    ? "--max-old-space-size=" + options.get(i).substring(21) : options.get(i);
             String next = i + 1 < options.size() ? options.get(i + 1) : null;
             String value;
             if ((value = value(option, next, "--inspect-port")) != null
@@ -45,13 +54,17 @@ record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSi
                 port = port(value, port);
             } else if ((value = value(option, next, "--heapsnapshot-signal")) != null) {
                 signal = value;
+            } else if ((value = value(option, next, "--diagnostic-dir")) != null) {
+                diagnosticDir = value.isEmpty() ? null : value;
+            } else if ((value = value(option, next, "--max-old-space-size")) != null) {
+                maxOldSpace = megabytes(value, maxOldSpace);
             } else if (option.equals("--disable-sigusr1")) {
                 disabled = true;
             } else if (option.startsWith("--inspect=") || option.startsWith("--inspect-brk=")) {
                 port = port(option.substring(option.indexOf('=') + 1), port);
             }
         }
-        return new NodeFlags(port, disabled, signal);
+        return new NodeFlags(port, disabled, signal, diagnosticDir, maxOldSpace);
     }
 
     private static String value(String option, String next, String flag) {
@@ -59,6 +72,14 @@ record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSi
             return option.substring(flag.length() + 1);
         }
         return option.equals(flag) ? next : null;
+    }
+
+    private static long megabytes(String value, long fallback) {
+        try {
+            return Math.max(0, Math.round(Double.parseDouble(value)));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /** {@code host:port} or {@code port}; 0 would be a random port that only the target's stderr shows. */

@@ -89,6 +89,28 @@ record NodeProcess(long pid, long parentPid, String name, String exe, List<Strin
         return (caught & SIGUSR1_BIT) != 0;
     }
 
+    /**
+     * Whether the process has a handler for the signal (a name such as {@code SIGUSR2} or
+     * {@code USR2}); false when the name is unknown. A signal without a handler takes its default
+     * action, which for most signals ends the process.
+     */
+    boolean catches(String signal) {
+        int number = signalNumber(signal);
+        return number > 0 && (caught & (1L << (number - 1))) != 0;
+    }
+
+    /** The Linux number of a standard signal, or -1. */
+    static int signalNumber(String signal) {
+        String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
+        int index = SIGNALS.indexOf(name);
+        return index < 0 ? -1 : index + 1;
+    }
+
+    /** Linux's standard signals, numbers 1 to 31 (x86, arm and most others agree on these). */
+    private static final List<String> SIGNALS = List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+            "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");
+
     String commandLine() {
         return String.join(" ", arguments);
     }

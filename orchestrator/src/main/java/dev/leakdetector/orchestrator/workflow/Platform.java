@@ -25,6 +25,17 @@ public interface Platform extends AutoCloseable {
      */
     InspectorAccess openInspector(Target target, RunRequest request, RunContext context) throws OrchestrationException;
 
+    /**
+     * The platform's own way to take this target's snapshots, when pre-flight chose one (the
+     * inspector cannot be used, or {@link RunRequest#snapshotMethod()} asked for it), or null to
+     * use the inspector through {@link #openInspector}. Called once, after pre-flight; it changes
+     * nothing itself: each snapshot registers its own undos.
+     */
+    default SnapshotSource openSnapshots(Target target, RunRequest request, RunContext context)
+            throws OrchestrationException {
+        return null;
+    }
+
     /** Starts an identical replacement and waits until it serves; registers its removal. */
     Replacement startReplacement(Target target, RunRequest request, RunContext context) throws OrchestrationException;
 

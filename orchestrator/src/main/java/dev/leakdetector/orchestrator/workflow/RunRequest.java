@@ -31,15 +31,29 @@ import java.util.Map;
  * @param gc                collect garbage before each snapshot
  * @param force             snapshot even when the memory pre-flight check refuses
  * @param analysis          how the analysis decides
+ * @param snapshotMethod    how snapshots are taken ({@code --snapshot-method}); null means auto
  */
 public record RunRequest(String targetId, Duration delay, Path outputDirectory, String image, String strategy,
                          boolean cleanup, DrainMethod drainMethod, Duration drainGracePeriod, boolean drainWholeDelay,
                          String trafficHook,
                          String trafficHookBody, String namespace, String container, List<String> command, int port,
-                         Map<String, String> environment, boolean gc, boolean force, AnalysisOptions analysis) {
+                         Map<String, String> environment, boolean gc, boolean force, AnalysisOptions analysis,
+                         SnapshotMethod snapshotMethod) {
 
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        snapshotMethod = snapshotMethod == null ? SnapshotMethod.AUTO : snapshotMethod;
+    }
+
+    /** A request whose snapshots are taken the automatic way (see {@link SnapshotMethod#AUTO}). */
+    public RunRequest(String targetId, Duration delay, Path outputDirectory, String image, String strategy,
+                      boolean cleanup, DrainMethod drainMethod, Duration drainGracePeriod, boolean drainWholeDelay,
+                      String trafficHook, String trafficHookBody, String namespace, String container,
+                      List<String> command, int port, Map<String, String> environment, boolean gc, boolean force,
+                      AnalysisOptions analysis) {
+        this(targetId, delay, outputDirectory, image, strategy, cleanup, drainMethod, drainGracePeriod, drainWholeDelay,
+                trafficHook, trafficHookBody, namespace, container, command, port, environment, gc, force, analysis,
+                SnapshotMethod.AUTO);
     }
 }

@@ -2,7 +2,6 @@ package dev.leakdetector.orchestrator.workflow;
 
 import dev.leakdetector.analysis.LeakAnalyzer;
 import dev.leakdetector.capture.CaptureException;
-import dev.leakdetector.capture.CaptureSession;
 import dev.leakdetector.capture.SnapshotBudget;
 import dev.leakdetector.capture.TargetMemory;
 import dev.leakdetector.heap.parse.HeapSnapshotParser;
@@ -25,6 +24,8 @@ import java.util.function.Consumer;
 /**
  * The {@code run} workflow: discovery, pre-flight, inspector and memory check, replacement,
  * drain, grace, before snapshot, delay, after snapshot, restore, cleanup, analysis, reports.
+ * When pre-flight chose the platform's own {@link SnapshotSource} (the inspector cannot be used),
+ * that source replaces the inspector steps.
  *
  * <p>By default the target is drained only around each snapshot (a snapshot blocks its event loop
  * for seconds) and serves during the delay, because a leak that grows with requests cannot grow
@@ -79,25 +80,12 @@ public final class RunWorkflow {
                     platform.preflight(target, request);
                     return null;
                 });
-                InspectorAccess access = steps.run("inspector", () -> platform.openInspector(target, request, context));
-                try (CaptureSession session = steps.run("inspector session",
-                        () -> CaptureSession.open(access.endpoint(), access.expectedPid(), CaptureSession.Timeouts.defaults()))) {
-                    steps.run("memory check", () -> {
-                        TargetMemory memory = session.memory();
-                        log.accept(String.format("target memory: rss %d MiB, heap %d MiB, limit %s", memory.rss() >> 20,
-                                memory.heapUsed() >> 20, memory.constrained() > 0 ? (memory.constrained() >> 20) + " MiB"
-                                        : "none"));
-                        String refusal = SnapshotBudget.refusal(memory,
-                                platform.name().equals("local") ? SnapshotBudget.hostAvailableMemory() : -1);
-                        if (refusal != null && !request.force()) {
-                            throw new OrchestrationException("memory check: " + refusal);
-                        }
-                        return memory;
-                    });
+                try (SnapshotSource snapshots = openSnapshots(steps, target, request, context)) {
+                    steps.run("memory check", () -> checkMemory(snapshots, request));
                     Replacement replacement = steps.run("replacement",
                             () -> platform.startReplacement(target, request, context));
                     drain(steps, target, replacement, request, context);
-                    steps.run("before snapshot", () -> session.takeSnapshot(before, request.gc(), progress));
+                    steps.run("before snapshot", () -> snapshots.take(before, request.gc(), progress));
                     if (!request.drainWholeDelay()) {
                         // The leak grows with traffic: give the target its traffic back while we wait.
                         steps.run("restore", undo::restoreTrafficNow).forEach(f -> warn.accept("restore failed: " + f));
@@ -109,7 +97,7 @@ public final class RunWorkflow {
                     if (!request.drainWholeDelay()) {
                         drain(steps, target, replacement, request, context);
                     }
-                    steps.run("after snapshot", () -> session.takeSnapshot(after, request.gc(), progress));
+                    steps.run("after snapshot", () -> snapshots.take(after, request.gc(), progress));
                 }
                 if (!request.cleanup()) {
                     undo.forget(REMOVE_REPLACEMENT);
@@ -131,6 +119,46 @@ public final class RunWorkflow {
             journal.event("run-end", Map.of("status", report.summary().status()));
             return new Result(runId, directory, report, undoFailures);
         }
+    }
+
+    /**
+     * The platform's own snapshot source when pre-flight chose one for this target, else one
+     * inspector session, opened through the platform's channel.
+     */
+    private SnapshotSource openSnapshots(Steps steps, Target target, RunRequest request, RunContext context)
+            throws OrchestrationException, IOException, CaptureException, SnapshotFormatException,
+            HeapTooLargeException {
+        SnapshotSource own = platform.openSnapshots(target, request, context);
+        if (own != null) {
+            return own;
+        }
+        InspectorAccess access = steps.run("inspector", () -> {
+            if (request.snapshotMethod() == SnapshotMethod.SIGNAL) {
+                throw new OrchestrationException("--snapshot-method signal is not available on the " + platform.name()
+                        + " platform; use auto or inspector");
+            }
+            return platform.openInspector(target, request, context);
+        });
+        return steps.run("inspector session", () -> InspectorSnapshots.open(access));
+    }
+
+    /** Refuses a snapshot that could push the target past its memory limit, unless forced. */
+    private TargetMemory checkMemory(SnapshotSource snapshots, RunRequest request)
+            throws OrchestrationException, CaptureException {
+        TargetMemory memory = snapshots.memory();
+        if (memory == null) {
+            warn.accept("the target's memory cannot be known from here, so it was not checked; a snapshot needs about"
+                    + " " + TargetMemory.SNAPSHOT_COST_FACTOR + " x its heap in use on top of what it has");
+            return null;
+        }
+        log.accept(String.format("target memory: rss %d MiB, heap %d MiB, limit %s", memory.rss() >> 20,
+                memory.heapUsed() >> 20, memory.constrained() > 0 ? (memory.constrained() >> 20) + " MiB" : "none"));
+        String refusal = SnapshotBudget.refusal(memory,
+                platform.name().equals("local") ? SnapshotBudget.hostAvailableMemory() : -1);
+        if (refusal != null && !request.force()) {
+            throw new OrchestrationException("memory check: " + refusal);
+        }
+        return memory;
     }
 
     private void drain(Steps steps, Target target, Replacement replacement, RunRequest request, RunContext context)

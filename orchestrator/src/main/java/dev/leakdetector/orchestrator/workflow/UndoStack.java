@@ -57,6 +57,30 @@ public final class UndoStack {
     }
 
     /**
+     * Runs one registered undo now and drops it, for a change the run is done with before its end
+     * (a snapshot file copied out of the target). A failed one stays registered, so the end of the
+     * run tries it again. Returns the failure, or null.
+     */
+    public synchronized String undoNow(UndoRecord record) {
+        Entry entry = entries.stream().filter(e -> e.record() == record).findFirst().orElse(null);
+        if (entry == null) {
+            return null;
+        }
+        try {
+            log.accept("undo: " + record.description());
+            entry.executor().undo(record);
+            entries.remove(entry);
+            journal.undoDone(entry.sequence(), record);
+            return null;
+        } catch (Exception e) {
+            String message = record.description() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
+            journal.undoFailed(entry.sequence(), record, message);
+            return message;
+        }
+    }
+
+    /**
      * Runs the undos that restore traffic now, newest first, and drops them: the run gives the
      * target its traffic back between snapshots. Returns the failures.
      */

@@ -84,6 +84,11 @@ class NodeProcessTest {
         assertThat(fromEnv.sigusr1Disabled()).isTrue();
         assertThat(fromEnv.inspectPort()).isEqualTo(9400);
         assertThat(NodeFlags.of(List.of("node", "server.js"), "").inspectPort()).isEqualTo(9229);
+        NodeFlags dump = NodeFlags.of(List.of("node", "--max_old_space_size=300", "--diagnostic-dir", "heap", "app.js"),
+                "--max-old-space-size=512");
+        // Node 20 measured: the command line's 300 wins over NODE_OPTIONS' 512.
+        assertThat(dump.maxOldSpaceMiB()).isEqualTo(300);
+        assertThat(dump.diagnosticDir()).isEqualTo("heap");
     }
 
     @Test
