@@ -382,8 +382,8 @@ public final class LeakAnalyzer {
                               List<LeakReport.Offender> offenders, List<LeakReport.Offender> suppressed,
                               Redactor redactor) {
         String note = comparable
-                ? String.format("%.0f%% of before's objects are in after with the same ids: one process and one"
-                        + " inspector session, so objects are compared by id.", matched * 100)
+                ? String.format("%.0f%% of before's objects are in after with the same ids (one process, with"
+                        + " ids kept between the snapshots), so objects are compared by id.", matched * 100)
                 : String.format("Only %.0f%% of before's objects are in after with the same ids: the snapshots come"
                         + " from different processes or inspector sessions, so the comparison is class-level only.",
                         matched * 100);

@@ -38,7 +38,7 @@ public final class TextReportWriter {
         }
         snapshot(out, "Before", report.before());
         snapshot(out, "After", report.after());
-        out.println("  Comparison: " + (report.idLevel().comparable() ? "object by object (same process and session)"
+        out.println("  Comparison: " + (report.idLevel().comparable() ? "object by object (same process, same ids)"
                 : "class level only (ids not comparable)"));
         out.println();
 
