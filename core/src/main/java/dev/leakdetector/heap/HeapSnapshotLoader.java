@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,16 +39,19 @@ import java.util.concurrent.Future;
  * Loads a snapshot file and runs the analysis pipeline as named steps, in the spirit of DevTools'
  * {@code HeapSnapshot.initialize()}.
  *
- * <p>After parsing, two chains run side by side, as DevTools splits its work over two workers:
+ * <p>After parsing, page objects and the essential edges are found, the edges split between both
+ * threads. Then two chains run side by side, as DevTools splits its work over two workers:
  * <ul>
- *   <li>dominators: page objects, essential edges, the essential retainer index and
- *       Lengauer–Tarjan, which need only the immutable edges, types and ids;</li>
+ *   <li>dominators: semi-NCA (or the exact Lengauer–Tarjan port where semi-NCA declines), then
+ *       retained sizes and the dominator tree;</li>
  *   <li>names and sizes: DOM state (which renames detached nodes), shallow-size re-attribution,
  *       distances, class names, interfaces and class keys.</li>
  * </ul>
- * Retained sizes need both chains (the re-attributed self sizes and the dominators) and run after.
- * The dominator chain runs in a method of its own, so its large temporaries become garbage as soon
- * as it returns.
+ * Retained sizes need the re-attributed self sizes, so the dominator chain waits for the shallow-size
+ * step before it sums them; that step comes early in the other chain, so the wait is normally over
+ * before it starts. Class aggregates need both chains and run last. Each chain keeps its large
+ * temporaries in its own methods' locals and drops them as soon as it can: peak memory decides the
+ * largest snapshot that loads.
  */
 public final class HeapSnapshotLoader {
     private final HeapSnapshotParser.Options options;
@@ -75,18 +80,24 @@ public final class HeapSnapshotLoader {
         HeapSnapshotParser parser = new HeapSnapshotParser(options);
         HeapGraph graph = steps.run("parse", () -> parser.parse(file));
         steps.record(new TreeMap<>(parser.sectionMillis()));
+        compactHeap(graph, steps, "collect parse garbage");
 
         ExecutorService pool = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heap-dominators");
             thread.setDaemon(true);
             return thread;
         });
+        CompletableFuture<Void> selfSizesFinal = new CompletableFuture<>();
         try {
-            Future<LengauerTarjan.Result> dominatorsFuture = options.threads() > 1
-                    ? pool.submit(() -> dominators(graph, steps, progress)) : null;
+            EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
+            EdgeBits essential = steps.run("essential edges",
+                    () -> essentialEdges(graph, pageObjects, options.threads() > 1 ? pool : null));
+            Future<DominatorResults> dominatorsFuture = options.threads() > 1
+                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal)) : null;
 
             byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
             steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
+            selfSizesFinal.complete(null);
             int[] distances = steps.run("distances", () -> Distances.compute(graph));
             int[] classIndex = steps.run("class names", () -> ClassNames.compute(graph));
             List<InterfaceInference.Definition> definitions = interfaceDefinitions != null ? interfaceDefinitions
@@ -97,24 +108,60 @@ public final class HeapSnapshotLoader {
             });
             ClassKeys keys = steps.run("class keys", () -> ClassKeys.assign(graph, classIndex));
 
-            LengauerTarjan.Result dominators = dominatorsFuture != null ? join(dominatorsFuture)
-                    : dominators(graph, steps, progress);
-            long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, dominators));
-            DominatorTree tree = steps.run("dominator tree",
-                    () -> DominatorTree.build(dominators.dominators(), graph.rootOrdinal()));
+            DominatorResults dominators = dominatorsFuture != null ? join(dominatorsFuture)
+                    : dominatorChain(graph, essential, steps, progress, selfSizesFinal);
             ClassAggregates aggregates = steps.run("class aggregates",
-                    () -> ClassAggregates.compute(graph, keys, retained, distances, tree));
-            return new HeapSnapshot(file, graph, domStates, tree, retained, distances, keys, aggregates, definitions,
-                    dominators.unreachableFromRoot(), steps.millis());
+                    () -> ClassAggregates.compute(graph, keys, dominators.retained(), distances, dominators.tree()));
+            return new HeapSnapshot(file, graph, domStates, dominators.tree(), dominators.retained(), distances, keys,
+                    aggregates, definitions, dominators.unreachableFromRoot(), steps.millis());
         } finally {
+            selfSizesFinal.completeExceptionally(new CancellationException("loading stopped"));
             pool.shutdownNow();
         }
     }
 
-    private static LengauerTarjan.Result dominators(HeapGraph graph, Steps steps, ProgressListener progress)
+    /** What the dominator chain hands over; the DFS order it used is dropped once sizes are summed. */
+    private record DominatorResults(int[] dominators, long[] retained, int unreachableFromRoot, DominatorTree tree) {
+    }
+
+    /** The essential edges; with a pool, the second half of the edges is decided on its thread. */
+    private static EdgeBits essentialEdges(HeapGraph graph, EdgeBits pageObjects, ExecutorService pool)
+            throws IOException {
+        EdgeBits essential = new EdgeBits(graph.edgeCount());
+        int edgeCount = graph.edgeCount();
+        // A multiple of 64, so the halves share no word of the bit set.
+        int half = pool == null ? edgeCount : (edgeCount / 2) & ~63;
+        Future<?> secondHalf = pool == null ? null
+                : pool.submit(() -> EssentialEdges.computeRange(graph, pageObjects, essential, half, edgeCount));
+        EssentialEdges.computeRange(graph, pageObjects, essential, 0, half);
+        if (secondHalf != null) {
+            join(secondHalf);
+        }
+        return essential;
+    }
+
+    private static DominatorResults dominatorChain(HeapGraph graph, EdgeBits essential, Steps steps,
+                                                   ProgressListener progress, Future<Void> selfSizesFinal)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
-        EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
-        EdgeBits essential = steps.run("essential edges", () -> EssentialEdges.compute(graph, pageObjects));
+        DominatorResults sized = retainedSizes(graph, essential, steps, progress, selfSizesFinal);
+        DominatorTree tree = steps.run("dominator tree",
+                () -> DominatorTree.build(sized.dominators(), graph.rootOrdinal()));
+        return new DominatorResults(sized.dominators(), sized.retained(), sized.unreachableFromRoot(), tree);
+    }
+
+    private static DominatorResults retainedSizes(HeapGraph graph, EdgeBits essential, Steps steps,
+                                                  ProgressListener progress, Future<Void> selfSizesFinal)
+            throws IOException, SnapshotFormatException, HeapTooLargeException {
+        LengauerTarjan.Result result = dominators(graph, essential, steps, progress);
+        compactHeap(graph, steps, "collect dominator garbage");
+        join(selfSizesFinal);
+        long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, result));
+        return new DominatorResults(result.dominators(), retained, result.unreachableFromRoot(), null);
+    }
+
+    private static LengauerTarjan.Result dominators(HeapGraph graph, EdgeBits essential, Steps steps,
+                                                    ProgressListener progress)
+            throws IOException, SnapshotFormatException, HeapTooLargeException {
         LengauerTarjan.Result fast = steps.run("dominators", () -> SemiNca.compute(graph, essential, progress));
         if (fast != null) {
             return fast;
@@ -124,12 +171,34 @@ public final class HeapSnapshotLoader {
         return steps.run("dominators (exact)", () -> LengauerTarjan.compute(graph, essential, retainers, progress));
     }
 
+    /**
+     * Asks for a full collection where a large snapshot has just dropped hundreds of megabytes: after
+     * parsing (read buffers, growth copies) and after the dominators (their working arrays). The
+     * parallel collector reuses old-generation space only after compacting it, so without this the
+     * steps that follow would grow the heap by as much again, and peak memory with it; the
+     * collection costs about 50 ms on a 1 GB snapshot, whose live data is a few hundred large arrays.
+     */
+    private static void compactHeap(HeapGraph graph, Steps steps, String step)
+            throws IOException, SnapshotFormatException, HeapTooLargeException {
+        if (graph.nodeCount() >= COMPACTION_MIN_NODES) {
+            steps.run(step, () -> {
+                System.gc();
+                return null;
+            });
+        }
+    }
+
+    /** Below this, a snapshot's garbage is too small to be worth a full collection. */
+    private static final int COMPACTION_MIN_NODES = 1_000_000;
+
     private static <T> T join(Future<T> future) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while computing dominators", e);
+        } catch (CancellationException e) {
+            throw new IOException("loading was stopped", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {

@@ -28,7 +28,6 @@ public final class ClassAggregates {
         int classCount = keys.classes().size();
         int[] counts = new int[classCount];
         long[] self = new long[classCount];
-        long[] retainedByClass = new long[classCount];
         int[] distances = new int[classCount];
         java.util.Arrays.fill(distances, Integer.MAX_VALUE);
         int[] classOf = keys.rawClassOf();
@@ -45,6 +44,7 @@ public final class ClassAggregates {
 
         // Depth-first over the dominator tree; active[c] counts the counted instances of class c
         // among the current node's dominators. A marker (-1 - node) on the stack closes a subtree.
+        long[] retainedByClass = new long[classCount];
         int[] active = new int[classCount];
         IntStack stack = new IntStack(1024);
         stack.push(tree.root());

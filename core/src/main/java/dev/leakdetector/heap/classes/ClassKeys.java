@@ -1,10 +1,10 @@
 package dev.leakdetector.heap.classes;
 
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.IntIntMap;
 import dev.leakdetector.heap.graph.Locations;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +30,12 @@ public final class ClassKeys {
     public static ClassKeys assign(HeapGraph graph, int[] classIndex) {
         int objectType = graph.types().nodeObject;
         Locations locations = graph.locations();
-        int[] byName = new int[graph.strings().size()];
-        Arrays.fill(byName, -1);
+        IntIntMap byName = new IntIntMap();
+        // Keys by location are text, "scriptId,line,column,name"; most lookups find a class already
+        // made, so they go by the name's string index first, which spares building the text.
+        Map<LocationKey, Integer> byLocationAndIndex = new HashMap<>();
         Map<String, Integer> byLocation = new HashMap<>();
+        LocationKey probe = new LocationKey();
         List<HeapClass> classes = new ArrayList<>();
         int nextLocation = 0;
         for (int node = 0; node < classIndex.length; node++) {
@@ -45,29 +48,66 @@ public final class ClassKeys {
                     && locations.nodeOrdinal(nextLocation) == node ? nextLocation : -1;
             int id;
             if (entry < 0) {
-                id = byName[nameIndex];
+                id = byName.get(nameIndex, -1);
                 if (id < 0) {
                     String name = graph.strings().get(nameIndex);
                     id = classes.size();
                     classes.add(new HeapClass("," + name, name, -1, -1, -1));
-                    byName[nameIndex] = id;
+                    byName.put(nameIndex, id);
                 }
             } else {
-                String name = graph.strings().get(nameIndex);
-                String key = locations.scriptId(entry) + "," + locations.line(entry) + ","
-                        + locations.column(entry) + "," + name;
-                Integer known = byLocation.get(key);
+                probe.set(locations.scriptId(entry), locations.line(entry), locations.column(entry), nameIndex);
+                Integer known = byLocationAndIndex.get(probe);
                 if (known == null) {
-                    known = classes.size();
-                    classes.add(new HeapClass(key, name, locations.scriptId(entry), locations.line(entry),
-                            locations.column(entry)));
-                    byLocation.put(key, known);
+                    String name = graph.strings().get(nameIndex);
+                    String key = locations.scriptId(entry) + "," + locations.line(entry) + ","
+                            + locations.column(entry) + "," + name;
+                    known = byLocation.get(key);
+                    if (known == null) {
+                        known = classes.size();
+                        classes.add(new HeapClass(key, name, locations.scriptId(entry), locations.line(entry),
+                                locations.column(entry)));
+                        byLocation.put(key, known);
+                    }
+                    byLocationAndIndex.put(probe.copy(), known);
                 }
                 id = known;
             }
             classIndex[node] = id;
         }
         return new ClassKeys(classIndex, List.copyOf(classes));
+    }
+
+    /** A location and a name's string index; a mutable probe for lookups, copied to be stored. */
+    private static final class LocationKey {
+        private int scriptId;
+        private int line;
+        private int column;
+        private int nameIndex;
+
+        void set(int scriptId, int line, int column, int nameIndex) {
+            this.scriptId = scriptId;
+            this.line = line;
+            this.column = column;
+            this.nameIndex = nameIndex;
+        }
+
+        LocationKey copy() {
+            LocationKey copy = new LocationKey();
+            copy.set(scriptId, line, column, nameIndex);
+            return copy;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof LocationKey k && k.scriptId == scriptId && k.line == line && k.column == column
+                    && k.nameIndex == nameIndex;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((scriptId * 31 + line) * 31 + column) * 31 + nameIndex;
+        }
     }
 
     public int classOf(int nodeOrdinal) {

@@ -2,6 +2,7 @@ package dev.leakdetector.heap.classes;
 
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.IntIntMap;
 import dev.leakdetector.heap.graph.StringTable;
 
 import java.util.HashMap;
@@ -36,8 +37,7 @@ public final class ClassNames {
         int[] byType = new int[256];
         java.util.Arrays.fill(byType, -1);
         // Object and native names map to a class name per distinct string; cache by string index.
-        int[] namedClass = new int[strings.size()];
-        java.util.Arrays.fill(namedClass, -1);
+        IntIntMap namedClass = new IntIntMap();
 
         int nodeCount = graph.nodeCount();
         int[] classIndex = new int[nodeCount];
@@ -48,10 +48,11 @@ public final class ClassNames {
                 result = system;
             } else if (type == t.nodeObject || type == t.nodeNative) {
                 int name = graph.nodeNameIndex(i);
-                if (namedClass[name] < 0) {
-                    namedClass[name] = objectClass(strings, added, name);
+                result = namedClass.get(name, -1);
+                if (result < 0) {
+                    result = objectClass(strings, added, name);
+                    namedClass.put(name, result);
                 }
-                result = namedClass[name];
             } else if (type == t.nodeCode) {
                 result = compiledCode;
             } else if (type == t.nodeClosure) {

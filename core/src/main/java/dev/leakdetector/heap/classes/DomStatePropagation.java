@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.classes;
 
+import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntStack;
@@ -41,7 +42,7 @@ public final class DomStatePropagation {
         for (int i = 0; i < nodeCount; i++) {
             state[i] = (byte) graph.detachedness(i);
         }
-        boolean[] visited = new boolean[nodeCount];
+        EdgeBits visited = new EdgeBits(nodeCount);
         IntStack attached = new IntStack(64);
         IntStack detached = new IntStack(64);
         Map<Integer, Integer> renamed = new HashMap<>();
@@ -80,12 +81,12 @@ public final class DomStatePropagation {
         return edgeType != t.edgeHidden && edgeType != t.edgeWeak;
     }
 
-    private static void process(HeapGraph graph, int node, int newState, byte[] state, boolean[] visited,
+    private static void process(HeapGraph graph, int node, int newState, byte[] state, EdgeBits visited,
                                 IntStack attached, IntStack detached, Map<Integer, Integer> renamed) {
-        if (visited[node]) {
+        if (visited.get(node)) {
             return;
         }
-        visited[node] = true;
+        visited.set(node);
         if (graph.nodeType(node) != graph.types().nodeNative) {
             return;
         }

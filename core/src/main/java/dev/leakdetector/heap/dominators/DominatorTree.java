@@ -4,7 +4,7 @@ package dev.leakdetector.heap.dominators;
  * The dominator tree with child lists, for walking down from a node to what it retains.
  *
  * <p>Children lists are built from the immediate-dominator array in two passes (count, prefix sum,
- * fill); the root, which dominates itself, is nobody's child.
+ * fill), children in ordinal order; the root, which dominates itself, is nobody's child.
  */
 public final class DominatorTree {
     private final int[] dominators;
@@ -27,19 +27,18 @@ public final class DominatorTree {
                 firstChild[dominators[ordinal]]++;
             }
         }
+        // Prefix sums to block ends, then fill each block from its end: blocks end up starting at
+        // firstChild[node], without a separate cursor array.
         int slot = 0;
         for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
-            int count = firstChild[ordinal];
+            slot += firstChild[ordinal];
             firstChild[ordinal] = slot;
-            slot += count;
         }
         firstChild[nodeCount] = slot;
         int[] children = new int[slot];
-        int[] fill = new int[nodeCount];
-        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+        for (int ordinal = nodeCount - 1; ordinal >= 0; ordinal--) {
             if (ordinal != root) {
-                int dominator = dominators[ordinal];
-                children[firstChild[dominator] + fill[dominator]++] = ordinal;
+                children[--firstChild[dominators[ordinal]]] = ordinal;
             }
         }
         return new DominatorTree(dominators, firstChild, children, root);

@@ -23,6 +23,17 @@ public final class EssentialEdges {
     }
 
     public static EdgeBits compute(HeapGraph graph, EdgeBits pageObjects) {
+        EdgeBits essential = new EdgeBits(graph.edgeCount());
+        computeRange(graph, pageObjects, essential, 0, graph.edgeCount());
+        return essential;
+    }
+
+    /**
+     * Decides the edges {@code fromEdge … toEdge-1} into {@code essential}. Ranges that start at
+     * multiples of 64 share no word of the bit set, so threads may decide disjoint ranges at once.
+     */
+    public static void computeRange(HeapGraph graph, EdgeBits pageObjects, EdgeBits essential, int fromEdge,
+                                    int toEdge) {
         GraphTypes t = graph.types();
         int nodeCount = graph.nodeCount();
         int root = graph.rootOrdinal();
@@ -31,11 +42,14 @@ public final class EssentialEdges {
         int[] names = graph.rawEdgeNameOrIndex();
         int[] ids = graph.rawNodeIds();
         WeakMapEdgeNames weakMapNames = new WeakMapEdgeNames(graph.strings());
-        EdgeBits essential = new EdgeBits(typeAndTarget.length);
 
-        for (int source = 0; source < nodeCount; source++) {
+        for (int source = sourceOf(firstEdge, nodeCount, fromEdge); source < nodeCount; source++) {
+            if (firstEdge[source] >= toEdge) {
+                break;
+            }
             boolean sourceIsPage = pageObjects.get(source);
-            for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
+            int end = Math.min(firstEdge[source + 1], toEdge);
+            for (int e = Math.max(firstEdge[source], fromEdge); e < end; e++) {
                 int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
                 int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
                 if (type == t.edgeInternal) {
@@ -58,6 +72,20 @@ public final class EssentialEdges {
                 essential.set(e);
             }
         }
-        return essential;
+    }
+
+    /** The node whose edges include {@code edge}, or the first node with edges after it. */
+    private static int sourceOf(int[] firstEdge, int nodeCount, int edge) {
+        int low = 0;
+        int high = nodeCount - 1;
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (firstEdge[mid] <= edge) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
     }
 }

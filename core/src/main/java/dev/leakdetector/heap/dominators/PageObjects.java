@@ -3,6 +3,7 @@ package dev.leakdetector.heap.dominators;
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.IntStack;
 
 /**
  * Marks the nodes owned by the page (in Node: by the global object), following DevTools'
@@ -22,8 +23,9 @@ public final class PageObjects {
         int[] firstEdge = graph.rawFirstEdge();
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
         EdgeBits page = new EdgeBits(nodeCount);
-        int[] stack = new int[nodeCount];
-        int top = 0;
+        // Growable: the marked set can be most of the heap, but the stack of nodes marked and not
+        // yet expanded stays far smaller.
+        IntStack stack = new IntStack(1 << 16);
 
         int root = graph.rootOrdinal();
         for (int e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
@@ -36,17 +38,17 @@ public final class PageObjects {
             } else if (type != t.edgeShortcut) {
                 continue;
             }
-            stack[top++] = target;
+            stack.push(target);
             page.set(target);
         }
-        while (top > 0) {
-            int node = stack[--top];
+        while (!stack.isEmpty()) {
+            int node = stack.pop();
             for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
                 int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
                 if (page.get(target) || (typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT) == t.edgeWeak) {
                     continue;
                 }
-                stack[top++] = target;
+                stack.push(target);
                 page.set(target);
             }
         }

@@ -14,7 +14,12 @@ import dev.leakdetector.heap.parse.ProgressListener;
  * <p>It builds the same flowgraph as DevTools (essential edges from the root, plus an edge from the
  * root to each node that only weak references hold), and on a flowgraph dominators are unique, so
  * the result equals DevTools' Lengauer–Tarjan. It works in DFS-number space, which keeps the main
- * loop's memory accesses close together, and needs two fewer node-sized arrays (no buckets).
+ * loop's memory accesses close together, and needs fewer node-sized arrays (no buckets).
+ *
+ * <p>Memory is what limits the size of snapshot that fits, so the predecessor lists leave out the
+ * DFS tree edges (a node's tree parent seeds its semidominator instead, which gives the same
+ * minimum), the DFS counts the other predecessors as it goes, and the results are written into
+ * arrays whose first use is over.
  *
  * <p>One case is not a flowgraph: a cycle of nodes that hold only each other, which nothing reaches.
  * DevTools numbers those nodes one by one under the root and lets Lengauer–Tarjan assign whatever
@@ -30,176 +35,206 @@ public final class SemiNca {
         int nodeCount = graph.nodeCount();
         int[] firstEdge = graph.rawFirstEdge();
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
-        int root = graph.rootOrdinal();
 
-        // Depth-first numbering from 1; dfnum[ordinal] == 0 means not visited yet.
-        int[] dfnum = new int[nodeCount];
-        int[] vertex = new int[nodeCount + 1];
-        int[] parent = new int[nodeCount + 1];
+        // DFS numbers from 0 (the root); -1 means not visited yet. Arrays named by DFS number below
+        // are indexed by these numbers, not by node ordinals.
+        int[] number = new int[nodeCount];
+        java.util.Arrays.fill(number, -1);
+        int[] parent = new int[nodeCount];
+        // Per DFS number, first the count of its predecessors other than its tree parent; later the
+        // bounds of its block in preds.
+        int[] firstPred = new int[nodeCount + 1];
+        EdgeBits treeEdges = new EdgeBits(typeAndTarget.length);
         progress.onProgress("Dominators: depth-first search", 0, nodeCount);
-        IntStack stack = new IntStack(1 << 16);
-        int n = dfs(root, 0, 0, firstEdge, typeAndTarget, essential, dfnum, vertex, parent, stack);
+        Dfs dfs = new Dfs(firstEdge, typeAndTarget, essential, number, parent, firstPred, treeEdges);
+        int n = dfs.run(graph.rootOrdinal(), -1, 0);
         int reachedFromRoot = n;
-        int[] essentialRetainers = null;
         if (n < nodeCount) {
-            essentialRetainers = countEssentialRetainers(graph, essential);
+            EdgeBits retained = retainedByUnvisited(graph, essential, number);
             for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
-                if (dfnum[ordinal] == 0 && essentialRetainers[ordinal] == 0) {
-                    n = dfs(ordinal, 1, n, firstEdge, typeAndTarget, essential, dfnum, vertex, parent, stack);
+                if (number[ordinal] < 0 && !retained.get(ordinal)) {
+                    // Held only weakly: DevTools makes it a DFS root under the root.
+                    n = dfs.run(ordinal, 0, n);
                 }
             }
         }
         if (n < nodeCount) {
             return null;
         }
-        stack = null;
-        essentialRetainers = null;
+        dfs = null;
 
-        // Predecessors over essential edges, in DFS-number space.
-        int[] firstPred = new int[nodeCount + 2];
-        for (int source = 0; source < nodeCount; source++) {
-            for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
-                if (essential.get(e)) {
-                    firstPred[dfnum[typeAndTarget[e] & HeapGraph.TARGET_MASK]]++;
-                }
-            }
-        }
         // Prefix sums to block ends, then fill each block from its end: blocks end up starting at
         // firstPred[v], without a separate cursor array.
         int total = 0;
-        for (int v = 1; v <= nodeCount; v++) {
+        for (int v = 0; v < nodeCount; v++) {
             total += firstPred[v];
             firstPred[v] = total;
         }
-        firstPred[nodeCount + 1] = total;
+        firstPred[nodeCount] = total;
         int[] preds = new int[total];
         for (int source = 0; source < nodeCount; source++) {
-            int sourceNumber = dfnum[source];
+            int sourceNumber = number[source];
             for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
-                if (essential.get(e)) {
-                    preds[--firstPred[dfnum[typeAndTarget[e] & HeapGraph.TARGET_MASK]]] = sourceNumber;
+                if (essential.get(e) && !treeEdges.get(e)) {
+                    preds[--firstPred[number[typeAndTarget[e] & HeapGraph.TARGET_MASK]]] = sourceNumber;
                 }
             }
         }
-        dfnum = null;
+        treeEdges = null;
 
-        int[] semi = new int[nodeCount + 1];
-        int[] label = new int[nodeCount + 1];
-        int[] ancestor = new int[nodeCount + 1];
-        for (int v = 1; v <= n; v++) {
-            semi[v] = v;
-            label[v] = v;
-        }
+        // Semidominators in decreasing DFS order. A vertex is linked into the forest once processed,
+        // so "v > w" is what Lengauer–Tarjan tests as "ancestor[v] != 0", and semi and label need no
+        // initial values: they are read only for linked vertices. Once w is processed, its block
+        // end firstPred[w + 1] is never read again, so label[w] is kept there: one array fewer.
+        int[] semi = new int[nodeCount];
+        int[] ancestor = new int[nodeCount];
+        int[] labels = firstPred;
         int[] compressStack = new int[1024];
         progress.onProgress("Dominators: semidominators", 0, n);
-        for (int w = n; w >= 2; w--) {
-            int from = firstPred[w];
-            int to = firstPred[w + 1];
-            int s = semi[w];
-            if (from == to) {
-                s = 1;
-            }
-            for (int k = from; k < to; k++) {
+        for (int w = n - 1; w >= 1; w--) {
+            int s = parent[w];
+            for (int k = firstPred[w], to = firstPred[w + 1]; k < to; k++) {
                 int v = preds[k];
-                int u;
-                if (ancestor[v] == 0) {
-                    u = v;
+                int candidate;
+                if (v < w) {
+                    candidate = v;
                 } else {
-                    compressStack = compress(v, ancestor, label, semi, compressStack);
-                    u = label[v];
+                    if (ancestor[v] > w) {
+                        compressStack = compress(v, w, ancestor, labels, semi, compressStack);
+                    }
+                    candidate = semi[labels[v + 1]];
                 }
-                if (semi[u] < s) {
-                    s = semi[u];
+                if (candidate < s) {
+                    s = candidate;
                 }
             }
             semi[w] = s;
+            labels[w + 1] = w;
             ancestor[w] = parent[w];
         }
         preds = null;
         firstPred = null;
-        ancestor = null;
+        labels = null;
 
         // Nearest common ancestor of parent and semidominator, in increasing DFS order.
-        int[] idom = label;
-        idom[1] = 1;
-        for (int w = 2; w <= n; w++) {
+        int[] idom = ancestor;
+        idom[0] = 0;
+        for (int w = 1; w < n; w++) {
             int d = parent[w];
             while (d > semi[w]) {
                 d = idom[d];
             }
             idom[w] = d;
         }
-        // Back to ordinals: dominators into the semi array, DFS order into vertex, both shifted to 0.
-        int[] dominators = semi;
-        for (int w = 1; w <= n; w++) {
-            dominators[vertex[w]] = vertex[idom[w]];
+        parent = null;
+
+        // Back to ordinals, into arrays whose first use is over.
+        int[] dfsOrder = semi;
+        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+            dfsOrder[number[ordinal]] = ordinal;
         }
-        for (int w = 1; w <= n; w++) {
-            vertex[w - 1] = vertex[w];
+        int[] dominators = number;
+        for (int w = 0; w < n; w++) {
+            dominators[dfsOrder[w]] = dfsOrder[idom[w]];
         }
-        return new LengauerTarjan.Result(java.util.Arrays.copyOf(dominators, nodeCount),
-                java.util.Arrays.copyOf(vertex, nodeCount), nodeCount - reachedFromRoot, 0);
+        return new LengauerTarjan.Result(dominators, dfsOrder, nodeCount - reachedFromRoot, 0);
     }
 
     /**
      * Iterative preorder DFS over essential edges, visiting each node's edges in order and
-     * descending into the first unvisited target, exactly as DevTools' DFS does. The stack holds
-     * (node, next edge) pairs for the nodes on the current path.
+     * descending into the first unvisited target, exactly as DevTools' DFS does. It scans every
+     * essential edge of a visited node once: the edge it descends through is marked as a tree edge,
+     * every other one counted as a predecessor of its target.
      */
-    private static int dfs(int start, int startParent, int n, int[] firstEdge, int[] typeAndTarget,
-                           EdgeBits essential, int[] dfnum, int[] vertex, int[] parent, IntStack stack) {
-        n++;
-        dfnum[start] = n;
-        vertex[n] = start;
-        parent[n] = startParent;
-        stack.push(start);
-        stack.push(firstEdge[start]);
-        while (!stack.isEmpty()) {
-            int cursor = stack.pop();
-            int node = stack.peek();
-            int end = firstEdge[node + 1];
-            int e = cursor;
-            int next = -1;
-            for (; e < end; e++) {
-                if (!essential.get(e)) {
+    private static final class Dfs {
+        private final int[] firstEdge;
+        private final int[] typeAndTarget;
+        private final EdgeBits essential;
+        private final int[] number;
+        private final int[] parent;
+        private final int[] predCounts;
+        private final EdgeBits treeEdges;
+        /** (node, next edge) pairs for the nodes on the current path. */
+        private final IntStack stack = new IntStack(1 << 16);
+
+        Dfs(int[] firstEdge, int[] typeAndTarget, EdgeBits essential, int[] number, int[] parent, int[] predCounts,
+            EdgeBits treeEdges) {
+            this.firstEdge = firstEdge;
+            this.typeAndTarget = typeAndTarget;
+            this.essential = essential;
+            this.number = number;
+            this.parent = parent;
+            this.predCounts = predCounts;
+            this.treeEdges = treeEdges;
+        }
+
+        /** Numbers the nodes reachable from {@code start} from {@code n} on; returns the new count. */
+        int run(int start, int startParent, int n) {
+            number[start] = n;
+            parent[n] = startParent;
+            n++;
+            stack.push(start);
+            stack.push(firstEdge[start]);
+            while (!stack.isEmpty()) {
+                int cursor = stack.pop();
+                int node = stack.peek();
+                int end = firstEdge[node + 1];
+                int e = cursor;
+                int next = -1;
+                for (; e < end; e++) {
+                    if (!essential.get(e)) {
+                        continue;
+                    }
+                    int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
+                    int targetNumber = number[target];
+                    if (targetNumber < 0) {
+                        treeEdges.set(e);
+                        next = target;
+                        break;
+                    }
+                    predCounts[targetNumber]++;
+                }
+                if (next < 0) {
+                    stack.pop();
                     continue;
                 }
-                int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
-                if (dfnum[target] == 0) {
-                    next = target;
-                    break;
-                }
+                stack.push(e + 1);
+                number[next] = n;
+                parent[n] = number[node];
+                n++;
+                stack.push(next);
+                stack.push(firstEdge[next]);
             }
-            if (next < 0) {
-                stack.pop();
+            return n;
+        }
+    }
+
+    /** Nodes that an essential edge from a node not yet visited points at. */
+    private static EdgeBits retainedByUnvisited(HeapGraph graph, EdgeBits essential, int[] number) {
+        EdgeBits retained = new EdgeBits(graph.nodeCount());
+        int[] firstEdge = graph.rawFirstEdge();
+        int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
+        for (int source = 0; source < graph.nodeCount(); source++) {
+            if (number[source] >= 0) {
                 continue;
             }
-            stack.push(e + 1);
-            n++;
-            dfnum[next] = n;
-            vertex[n] = next;
-            parent[n] = dfnum[node];
-            stack.push(next);
-            stack.push(firstEdge[next]);
-        }
-        return n;
-    }
-
-    private static int[] countEssentialRetainers(HeapGraph graph, EdgeBits essential) {
-        int[] counts = new int[graph.nodeCount()];
-        int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
-        for (int e = 0; e < typeAndTarget.length; e++) {
-            if (essential.get(e)) {
-                counts[typeAndTarget[e] & HeapGraph.TARGET_MASK]++;
+            for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
+                if (essential.get(e)) {
+                    retained.set(typeAndTarget[e] & HeapGraph.TARGET_MASK);
+                }
             }
         }
-        return counts;
+        return retained;
     }
 
-    /** Path compression with an explicit stack; returns the (possibly grown) stack. */
-    private static int[] compress(int v, int[] ancestor, int[] label, int[] semi, int[] stack) {
+    /**
+     * Path compression with an explicit stack while processing {@code w}; returns the (possibly
+     * grown) stack. A vertex is linked when its number is above {@code w}; the label of vertex x is
+     * {@code labels[x + 1]}.
+     */
+    private static int[] compress(int v, int w, int[] ancestor, int[] labels, int[] semi, int[] stack) {
         int top = 0;
-        while (ancestor[ancestor[v]] != 0) {
+        while (ancestor[v] > w) {
             if (++top == stack.length) {
                 stack = java.util.Arrays.copyOf(stack, stack.length * 2);
             }
@@ -207,12 +242,12 @@ public final class SemiNca {
             v = ancestor[v];
         }
         while (top > 0) {
-            int w = stack[top--];
-            int a = ancestor[w];
-            if (semi[label[a]] < semi[label[w]]) {
-                label[w] = label[a];
+            int x = stack[top--];
+            int a = ancestor[x];
+            if (semi[labels[a + 1]] < semi[labels[x + 1]]) {
+                labels[x + 1] = labels[a + 1];
             }
-            ancestor[w] = ancestor[a];
+            ancestor[x] = ancestor[a];
         }
         return stack;
     }

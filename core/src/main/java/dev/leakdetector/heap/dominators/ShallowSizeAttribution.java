@@ -32,48 +32,40 @@ public final class ShallowSizeAttribution {
         int[] firstEdge = graph.rawFirstEdge();
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
         int externalStringData = graph.strings().indexOf("system / ExternalStringData");
-        int[] owners = new int[nodeCount];
-        // Each node enters the worklist at most twice: when it gets an owner, and when it turns
-        // out to have several.
-        IntStack worklist = new IntStack(nodeCount);
+        InternalNodes internal = new InternalNodes(nodeCount);
         for (int i = 0; i < nodeCount; i++) {
             int type = graph.nodeType(i);
-            boolean internal = type == t.nodeHidden || type == t.nodeArray
+            if (type == t.nodeHidden || type == t.nodeArray
                     || (type == t.nodeNative && externalStringData >= 0
-                        && graph.nodeName(i).equals("system / ExternalStringData"));
-            if (internal) {
-                owners[i] = UNVISITED;
-            } else {
-                owners[i] = i;
-                worklist.push(i);
+                        && graph.nodeName(i).equals("system / ExternalStringData"))) {
+                internal.add(i);
             }
         }
-        while (!worklist.isEmpty()) {
-            int id = worklist.pop();
-            int owner = owners[id];
-            for (int e = firstEdge[id], end = firstEdge[id + 1]; e < end; e++) {
-                if ((typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT) == t.edgeWeak) {
-                    continue;
-                }
-                int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
-                int targetOwner = owners[target];
-                if (targetOwner == UNVISITED) {
-                    owners[target] = owner;
-                    worklist.push(target);
-                } else if (targetOwner != target && targetOwner != owner && targetOwner != MULTIPLE_OWNERS) {
-                    owners[target] = MULTIPLE_OWNERS;
-                    worklist.push(target);
-                }
+        int[] owners = internal.ranked(UNVISITED);
+        // Ownership only grows (unvisited, one owner, several owners), so the result does not
+        // depend on the order of visits. Every other node owns itself and is a source, taken in
+        // ordinal order; the worklist holds internal nodes, each at most twice: when it gets an
+        // owner, and when it turns out to have several.
+        IntStack worklist = new IntStack(1 << 16);
+        int weak = t.edgeWeak;
+        for (int i = 0; i < nodeCount; i++) {
+            if (internal.contains(i)) {
+                continue;
+            }
+            propagate(i, i, firstEdge, typeAndTarget, weak, internal, owners, worklist);
+            while (!worklist.isEmpty()) {
+                int id = worklist.pop();
+                propagate(id, owners[internal.rank(id)], firstEdge, typeAndTarget, weak, internal, owners, worklist);
             }
         }
         SelfSizes sizes = graph.selfSizes();
         int root = graph.rootOrdinal();
         for (int i = 0; i < nodeCount; i++) {
-            int owner = owners[i];
-            if (owner < 0 || owner == i) {
+            if (!internal.contains(i)) {
                 continue;
             }
-            if (graph.nodeType(owner) == t.nodeSynthetic || owner == root) {
+            int owner = owners[internal.rank(i)];
+            if (owner < 0 || graph.nodeType(owner) == t.nodeSynthetic || owner == root) {
                 continue;
             }
             sizes.set(owner, sizes.get(owner) + sizes.get(i));
@@ -82,4 +74,62 @@ public final class ShallowSizeAttribution {
         return true;
     }
 
+    /** Only internal targets change owner: every other node owns itself throughout. */
+    private static void propagate(int id, int owner, int[] firstEdge, int[] typeAndTarget, int weak,
+                                  InternalNodes internal, int[] owners, IntStack worklist) {
+        for (int e = firstEdge[id], end = firstEdge[id + 1]; e < end; e++) {
+            int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
+            if ((typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT) == weak || !internal.contains(target)) {
+                continue;
+            }
+            int slot = internal.rank(target);
+            int targetOwner = owners[slot];
+            if (targetOwner == UNVISITED) {
+                owners[slot] = owner;
+                worklist.push(target);
+            } else if (targetOwner != owner && targetOwner != MULTIPLE_OWNERS) {
+                owners[slot] = MULTIPLE_OWNERS;
+                worklist.push(target);
+            }
+        }
+    }
+
+    /**
+     * The internal nodes as a bit set with a rank index, so that their owners fit an array of their
+     * own count (a quarter of the nodes, typically) rather than one slot per node.
+     */
+    private static final class InternalNodes {
+        private final long[] words;
+        private int[] wordRank;
+
+        InternalNodes(int nodeCount) {
+            words = new long[(nodeCount + 63) >>> 6];
+        }
+
+        void add(int node) {
+            words[node >>> 6] |= 1L << node;
+        }
+
+        boolean contains(int node) {
+            return (words[node >>> 6] & (1L << node)) != 0;
+        }
+
+        /** The position of an internal node among all internal nodes. */
+        int rank(int node) {
+            return wordRank[node >>> 6] + Long.bitCount(words[node >>> 6] & ((1L << node) - 1));
+        }
+
+        /** Finishes the rank index; returns an array with a slot per internal node, filled. */
+        int[] ranked(int fill) {
+            wordRank = new int[words.length];
+            int count = 0;
+            for (int w = 0; w < words.length; w++) {
+                wordRank[w] = count;
+                count += Long.bitCount(words[w]);
+            }
+            int[] slots = new int[count];
+            java.util.Arrays.fill(slots, fill);
+            return slots;
+        }
+    }
 }

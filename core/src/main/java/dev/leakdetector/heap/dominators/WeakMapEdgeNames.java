@@ -22,26 +22,31 @@ public final class WeakMapEdgeNames {
     }
 
     private final StringTable strings;
-    private static final byte UNKNOWN = 0;
-    private static final byte NO = 1;
-    private static final byte YES = 2;
-
     private final Map<Integer, Match> matches = new HashMap<>();
-    private byte[] state;
+    /**
+     * One bit per string index each: whether the name was looked at, and whether it matched. Bits
+     * rather than a byte per string keep the lookups, one per internal edge, in the cache.
+     */
+    private long[] known;
+    private long[] matched;
 
     public WeakMapEdgeNames(StringTable strings) {
         this.strings = strings;
-        this.state = new byte[strings.size()];
+        this.known = new long[(strings.size() + 63) >>> 6];
+        this.matched = new long[known.length];
     }
 
     /** The parsed name, or null when the string is not a WeakMap ephemeron edge name. */
     public Match parse(int stringIndex) {
-        if (stringIndex >= state.length) {
-            state = java.util.Arrays.copyOf(state, Math.max(strings.size(), stringIndex + 1));
+        int word = stringIndex >>> 6;
+        long bit = 1L << stringIndex;
+        if (word >= known.length) {
+            int words = (Math.max(strings.size(), stringIndex + 1) + 63) >>> 6;
+            known = java.util.Arrays.copyOf(known, words);
+            matched = java.util.Arrays.copyOf(matched, words);
         }
-        byte known = state[stringIndex];
-        if (known != UNKNOWN) {
-            return known == YES ? matches.get(stringIndex) : null;
+        if ((known[word] & bit) != 0) {
+            return (matched[word] & bit) != 0 ? matches.get(stringIndex) : null;
         }
         String name = strings.get(stringIndex);
         Match match = null;
@@ -55,8 +60,9 @@ public final class WeakMapEdgeNames {
                 }
             }
         }
-        state[stringIndex] = match != null ? YES : NO;
+        known[word] |= bit;
         if (match != null) {
+            matched[word] |= bit;
             matches.put(stringIndex, match);
         }
         return match;

@@ -12,17 +12,17 @@ import java.nio.file.Path;
  *
  * <p>These are the consistency checks that catch a corrupt file whose sections each look fine:
  * edge counts that do not add up to {@code edge_count}, names pointing past the string table,
- * a root or location pointing past the last node.
+ * a root pointing past the last node. (Locations are checked as they are parsed.)
  */
 final class GraphAssembler {
     private GraphAssembler() {
     }
 
     static HeapGraph assemble(Path file, SnapshotHeader header, NodeColumns nodes, EdgeColumns edges,
-                              String[] strings, IntListSink locationValues) throws SnapshotFormatException {
+                              StringTable strings, Locations locations) throws SnapshotFormatException {
         int nodeCount = nodes.types.length;
         int edgeCount = edges.typeAndTarget.length;
-        int stringCount = strings.length;
+        int stringCount = strings.size();
         // The sinks kept totals while parsing; the per-node and per-edge scans below run only to
         // name the culprit once a total shows that something is wrong.
         if (nodes.edgeCountSum() != edgeCount) {
@@ -49,10 +49,8 @@ final class GraphAssembler {
         if (rootIndex % nodeFieldCount != 0 || rootIndex / nodeFieldCount >= nodeCount) {
             throw new SnapshotFormatException(file, "snapshot", -1, "root_index " + rootIndex + " is not a valid node index");
         }
-        Locations locations = locations(file, header, locationValues, nodeCount);
-        StringTable table = new StringTable(strings, stringCount);
         return new HeapGraph(header, nodes.types, names, nodes.ids, nodes.selfSizes, nodes.detachedness, firstEdge,
-                typeAndTarget, nameOrIndex, table, locations, (int) (rootIndex / nodeFieldCount));
+                typeAndTarget, nameOrIndex, strings, locations, (int) (rootIndex / nodeFieldCount));
     }
 
     private static void throwEdgeCountMismatch(Path file, NodeColumns nodes, int edgeCount)
@@ -93,41 +91,5 @@ final class GraphAssembler {
                         + stringCount + " strings");
             }
         }
-    }
-
-    private static Locations locations(Path file, SnapshotHeader header, IntListSink values, int nodeCount)
-            throws SnapshotFormatException {
-        int fieldCount = header.locationFields().size();
-        int objectField = header.locationFields().indexOf("object_index");
-        int scriptField = header.locationFields().indexOf("script_id");
-        int lineField = header.locationFields().indexOf("line");
-        int columnField = header.locationFields().indexOf("column");
-        if (values == null || values.size() == 0 || objectField < 0 || scriptField < 0 || lineField < 0
-                || columnField < 0) {
-            return Locations.empty();
-        }
-        if (values.size() % fieldCount != 0) {
-            throw new SnapshotFormatException(file, "locations", -1, "the section holds " + values.size()
-                    + " values, not a multiple of " + fieldCount + " location fields");
-        }
-        int count = values.size() / fieldCount;
-        int nodeFieldCount = header.nodeFieldCount();
-        int[] ordinals = new int[count];
-        int[] scripts = new int[count];
-        int[] lines = new int[count];
-        int[] columns = new int[count];
-        for (int i = 0; i < count; i++) {
-            int base = i * fieldCount;
-            int nodeIndex = values.get(base + objectField);
-            if (nodeIndex % nodeFieldCount != 0 || nodeIndex / nodeFieldCount >= nodeCount) {
-                throw new SnapshotFormatException(file, "locations", -1, "location #" + i + " points at node index "
-                        + nodeIndex + ", which is not a node");
-            }
-            ordinals[i] = nodeIndex / nodeFieldCount;
-            scripts[i] = values.get(base + scriptField);
-            lines[i] = values.get(base + lineField);
-            columns[i] = values.get(base + columnField);
-        }
-        return Locations.of(ordinals, scripts, lines, columns, count);
     }
 }

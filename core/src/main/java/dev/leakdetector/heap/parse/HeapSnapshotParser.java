@@ -23,9 +23,11 @@ import java.util.zip.ZipException;
  * Streams a {@code .heapsnapshot} (or {@code .heapsnapshot.gz}) file into a {@link HeapGraph}.
  *
  * <p>The file is never held in memory and no JSON tree is built: a byte cursor walks the top-level
- * keys, the small header goes through Jackson, and the big numeric sections are scanned straight
- * into primitive columns — on all cores for plain files ({@link ParallelSectionScanner}), in one
- * pass for gzip streams. Every inconsistency becomes a {@link SnapshotFormatException} naming the
+ * keys, the small header goes through Jackson, the numeric sections are scanned straight into
+ * primitive columns and the strings into byte pages — on all cores for plain files
+ * ({@link ParallelSectionScanner}, {@link ParallelStringsScanner}), in one pass for gzip streams.
+ * The columns keep running totals as they are written, so the consistency checks cost nothing per
+ * node after parsing. Every inconsistency becomes a {@link SnapshotFormatException} naming the
  * file, the section and, where it is known, the byte offset.
  */
 public final class HeapSnapshotParser {
@@ -59,12 +61,22 @@ public final class HeapSnapshotParser {
         }
     }
 
+    /** Bytes per chunk of the parallel scanners: large enough to amortise a read, small enough to balance. */
+    static final int CHUNK_BYTES = 4 << 20;
+
     private final Options options;
+    private final int chunkBytes;
     private final java.util.Map<String, Long> sectionMillis =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
     public HeapSnapshotParser(Options options) {
+        this(options, CHUNK_BYTES);
+    }
+
+    /** With another chunk size, so that tests can make every section cross many chunk borders. */
+    HeapSnapshotParser(Options options, int chunkBytes) {
         this.options = options;
+        this.chunkBytes = chunkBytes;
     }
 
     public HeapSnapshotParser() {
@@ -108,7 +120,7 @@ public final class HeapSnapshotParser {
                 if (gzip) {
                     InputStream in = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
                     try (ByteCursor cursor = new ByteCursor(Channels.newChannel(in), CURSOR_BUFFER)) {
-                        return new Run(file, cursor, size * MAX_DEFLATE_RATIO, null).parse();
+                        return new Run(file, cursor, size * MAX_DEFLATE_RATIO, null, null, null).parse();
                     } catch (ZipException e) {
                         throw new SnapshotFormatException(file, null, -1,
                                 "the gzip data is corrupt (" + e.getMessage() + ")");
@@ -118,9 +130,12 @@ public final class HeapSnapshotParser {
                     }
                 }
                 ByteCursor cursor = new ByteCursor(channel, CURSOR_BUFFER);
-                ParallelSectionScanner scanner =
-                        new ParallelSectionScanner(file, channel, pool, options.threads(), options.progress());
-                return new Run(file, cursor, size, scanner).parse();
+                ChunkReader reader = new ChunkReader(channel, chunkBytes + ParallelStringsScanner.OVERHANG);
+                ParallelSectionScanner scanner = new ParallelSectionScanner(file, reader, chunkBytes, pool,
+                        options.threads(), options.progress());
+                ParallelStringsScanner strings = new ParallelStringsScanner(file, reader, chunkBytes, pool,
+                        options.threads(), options.progress());
+                return new Run(file, cursor, size, scanner, strings, options.threads() > 1 ? pool : null).parse();
             } finally {
                 pool.shutdownNow();
             }
@@ -141,21 +156,27 @@ public final class HeapSnapshotParser {
         private final ByteCursor cursor;
         private final long sizeBound;
         private final ParallelSectionScanner scanner;
+        private final ParallelStringsScanner stringsScanner;
+        private final ExecutorService pool;
         private SnapshotHeader header;
         private NodeColumns nodes;
         private EdgeColumns edges;
-        private String[] strings;
-        private IntListSink locations;
+        private StringTable strings;
+        private Locations locations = Locations.empty();
         private int nodeCount;
         private int edgeCount;
         private boolean nodesSeen;
         private boolean edgesSeen;
 
-        Run(Path file, ByteCursor cursor, long sizeBound, ParallelSectionScanner scanner) {
+        /** @param pool a thread to share work with, or null */
+        Run(Path file, ByteCursor cursor, long sizeBound, ParallelSectionScanner scanner,
+            ParallelStringsScanner stringsScanner, ExecutorService pool) {
+            this.pool = pool;
             this.file = file;
             this.cursor = cursor;
             this.sizeBound = sizeBound;
             this.scanner = scanner;
+            this.stringsScanner = stringsScanner;
         }
 
         HeapGraph parse() throws IOException, SnapshotFormatException, HeapTooLargeException {
@@ -260,15 +281,56 @@ public final class HeapSnapshotParser {
                     readNumbers(key, "Parsing edges", expected, edges::sinkFrom);
                     edgesSeen = true;
                 }
-                case "locations" -> {
-                    locations = new IntListSink(key);
-                    readNumbers(key, "Parsing locations", -1, from -> locations);
-                }
-                case "strings" -> {
-                    expectArrayStart(key);
-                    strings = new StringsReader(file, cursor).readArray(options.progress(), sizeBound);
-                }
+                case "locations" -> readLocations(key);
+                case "strings" -> readStrings(key);
                 default -> new JsonValueSkipper(file, cursor).skip(key, null, 0);
+            }
+        }
+
+        private void readLocations(String section) throws IOException, SnapshotFormatException {
+            requireHeader(section);
+            String phase = "Parsing locations";
+            if (!LocationColumns.supports(header)) {
+                // Fields this engine does not know: check the values, keep none.
+                readNumbers(section, phase, -1, from -> new IntListSink(section));
+                return;
+            }
+            int fieldCount = header.locationFields().size();
+            LocationColumns columns;
+            long values;
+            expectArrayStart(section);
+            if (scanner != null) {
+                ParallelSectionScanner.Plan plan = scanner.plan(section, phase, cursor.position());
+                values = plan.totalValues();
+                checkLocationCount(values, fieldCount);
+                columns = new LocationColumns(header, nodeCount, values / fieldCount);
+                if (values > 0) {
+                    scanner.parse(section, phase, plan, columns::sinkFrom);
+                }
+                cursor.seek(plan.closingOffset() + 1);
+            } else {
+                columns = new LocationColumns(header, nodeCount, -1);
+                values = readNumbersInOrder(section, phase, columns.sinkFrom(0));
+                checkLocationCount(values, fieldCount);
+            }
+            locations = columns.locations();
+        }
+
+        private void checkLocationCount(long values, int fieldCount) throws SnapshotFormatException {
+            if (values % fieldCount != 0) {
+                throw new SnapshotFormatException(file, "locations", -1, "the section holds " + values
+                        + " values, not a multiple of " + fieldCount + " location fields");
+            }
+        }
+
+        private void readStrings(String section) throws IOException, SnapshotFormatException {
+            expectArrayStart(section);
+            ParallelStringsScanner.Result parallel = stringsScanner != null ? stringsScanner.scan(cursor.position()) : null;
+            if (parallel != null) {
+                strings = StringTable.of(parallel.pages());
+                cursor.seek(parallel.closingOffset() + 1);
+            } else {
+                strings = StringTable.of(new StringsReader(file, cursor).readArray(options.progress(), sizeBound));
             }
         }
 
@@ -281,44 +343,15 @@ public final class HeapSnapshotParser {
             new JsonValueSkipper(file, cursor).skip("snapshot", raw, MAX_HEADER_BYTES);
             header = HeaderReader.read(file, raw.toByteArray(), offset);
             checkCounts(offset);
-            nodes = new NodeColumns(header, nodeCount);
-            edges = new EdgeColumns(header, edgeCount, nodeCount);
+            Columns columns = Columns.allocate(file, header, nodeCount, edgeCount, pool);
+            nodes = columns.nodes();
+            edges = columns.edges();
         }
 
         private void checkCounts(long offset) throws SnapshotFormatException, HeapTooLargeException {
-            long nodeValues = header.nodeCount() * header.nodeFieldCount();
-            long edgeValues = header.edgeCount() * header.edgeFieldCount();
-            if (header.nodeCount() > HeapGraph.MAX_NODES) {
-                throw new SnapshotFormatException(file, "snapshot", offset, "node_count " + header.nodeCount()
-                        + " exceeds V8's limit of " + HeapGraph.MAX_NODES + " nodes per snapshot");
-            }
-            if (header.edgeCount() > Integer.MAX_VALUE - 16) {
-                throw new SnapshotFormatException(file, "snapshot", offset, "edge_count " + header.edgeCount()
-                        + " exceeds the " + (Integer.MAX_VALUE - 16) + " edges this tool supports");
-            }
-            // Every value takes at least two bytes ("0,"): a header promising more is corrupt, and
-            // trusting it would allocate gigabytes for nothing.
-            if ((nodeValues + edgeValues) * 2 > sizeBound) {
-                throw new SnapshotFormatException(file, "snapshot", offset, "the header promises "
-                        + header.nodeCount() + " nodes and " + header.edgeCount()
-                        + " edges, more than a file of this size can hold (corrupt header?)");
-            }
-            if (header.nodeCount() == 0) {
-                throw new SnapshotFormatException(file, "snapshot", offset, "node_count is 0: a snapshot has at least a root");
-            }
+            SnapshotLimits.check(file, header, offset, sizeBound, options.checkMemory());
             nodeCount = (int) header.nodeCount();
             edgeCount = (int) header.edgeCount();
-            if (options.checkMemory()) {
-                long needed = nodeCount * HEAP_BYTES_PER_NODE + edgeCount * HEAP_BYTES_PER_EDGE + sizeBound / 20;
-                long allowed = Runtime.getRuntime().maxMemory();
-                if (needed > allowed) {
-                    throw new HeapTooLargeException(String.format(
-                            "%s: %,d nodes and %,d edges need about %.1f GiB of Java heap, but this JVM may use"
-                                    + " only %.1f GiB; raise the limit, e.g. LEAK_DETECTOR_OPTS=-Xmx%dg",
-                            file, nodeCount, edgeCount, needed / 1073741824.0, allowed / 1073741824.0,
-                            (long) Math.ceil(needed * 1.2 / 1073741824.0)));
-                }
-            }
         }
 
         private void readNumbers(String section, String phase, long expected,
@@ -330,42 +363,17 @@ public final class HeapSnapshotParser {
                 cursor.seek(closing + 1);
                 return;
             }
-            ValueSink sink = sinks.apply(0);
-            NumberScanner numbers = new NumberScanner();
-            try {
-                while (true) {
-                    if (!cursor.ensure()) {
-                        throw truncated(section);
-                    }
-                    byte[] bytes = cursor.buffer();
-                    int from = cursor.bufferPos();
-                    int to = cursor.bufferLimit();
-                    int result = numbers.scan(bytes, from, to, sink);
-                    if (result >= 0) {
-                        cursor.advanceTo(result + 1);
-                        numbers.finish(sink);
-                        sink.finish();
-                        break;
-                    }
-                    if (result == NumberScanner.NEED_MORE) {
-                        cursor.advanceTo(to);
-                        options.progress().onProgress(phase, cursor.position(), sizeBound);
-                        continue;
-                    }
-                    long at = cursor.bufferStart() + numbers.problemIndex();
-                    throw new SnapshotFormatException(file, section, at, result == NumberScanner.BAD_BYTE
-                            ? "unexpected character " + ParallelSectionScanner.describe(bytes[numbers.problemIndex()])
-                            : "a number with more than 18 digits");
-                }
-            } catch (ValueSink.BadValueException e) {
-                throw new SnapshotFormatException(file, section, cursor.position(), e.getMessage());
-            }
-            long found = numbers.valuesEmitted();
+            long found = readNumbersInOrder(section, phase, sinks.apply(0));
             if (expected >= 0 && found != expected) {
                 throw new SnapshotFormatException(file, section, cursor.position(), "the section holds " + found
                         + " values but the header promises " + expected
                         + (found < expected ? " (truncated or corrupt snapshot)" : ""));
             }
+        }
+
+        private long readNumbersInOrder(String section, String phase, ValueSink sink)
+                throws IOException, SnapshotFormatException {
+            return SequentialNumbers.read(file, cursor, section, phase, sink, options.progress(), sizeBound);
         }
 
         private void expectArrayStart(String section) throws IOException, SnapshotFormatException {

@@ -1,8 +1,6 @@
 package dev.leakdetector.heap.parse;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,29 +19,38 @@ import java.util.function.LongFunction;
  * counts the numbers that start in each chunk and finds the closing bracket; a prefix sum gives each
  * chunk its first value index; pass 2 parses the chunks in parallel straight into the columns. A
  * number belongs to the chunk it starts in, so a worker skips a number continued from the previous
- * chunk and reads past its own end to finish its last one.
+ * chunk and reads past its own end to finish its last one. Records (nodes, edges) that a chunk border
+ * splits are put together by {@link RecordSink}.
  */
 final class ParallelSectionScanner {
-    private static final int CHUNK = 8 << 20;
     /** Enough bytes past a chunk's end to finish any number of at most 18 digits. */
-    private static final int TAIL = 32;
+    static final int TAIL = 32;
 
     private final Path file;
-    private final FileChannel channel;
+    private final ChunkReader reader;
+    private final int chunk;
     private final long fileSize;
     private final ExecutorService pool;
     private final int threads;
     private final ProgressListener progress;
-    private final java.util.ArrayDeque<Buffers> spareBuffers = new java.util.ArrayDeque<>();
 
-    ParallelSectionScanner(Path file, FileChannel channel, ExecutorService pool, int threads,
-                           ProgressListener progress) throws IOException {
+    /** @param reader reads at least {@code chunkBytes + 1 + TAIL} bytes at a time */
+    ParallelSectionScanner(Path file, ChunkReader reader, int chunkBytes, ExecutorService pool, int threads,
+                           ProgressListener progress) {
+        if (reader.capacity() < chunkBytes + 1 + TAIL) {
+            throw new IllegalArgumentException("read buffers smaller than a chunk");
+        }
         this.file = file;
-        this.channel = channel;
-        this.fileSize = channel.size();
+        this.reader = reader;
+        this.chunk = chunkBytes;
+        this.fileSize = reader.fileSize();
         this.pool = pool;
         this.threads = threads;
         this.progress = progress;
+    }
+
+    /** Pass 1's result: where the section ends, how many values it holds and where each chunk's start. */
+    record Plan(long start, long closingOffset, long[] firstValue, long totalValues) {
     }
 
     /**
@@ -55,7 +62,20 @@ final class ParallelSectionScanner {
      */
     long scan(String section, String phase, long start, long expectedValues, LongFunction<ValueSink> sinks)
             throws SnapshotFormatException, IOException {
-        int maxChunks = (int) Math.max(1, (fileSize - start + CHUNK - 1) / CHUNK);
+        Plan plan = plan(section, phase, start);
+        long total = plan.totalValues();
+        if (total != expectedValues) {
+            throw new SnapshotFormatException(file, section, plan.closingOffset(), "the section holds " + total
+                    + " values but the header promises " + expectedValues
+                    + (total < expectedValues ? " (truncated or corrupt snapshot)" : ""));
+        }
+        parse(section, phase, plan, sinks);
+        return plan.closingOffset();
+    }
+
+    /** Pass 1: counts the numbers that start in each chunk and finds the closing bracket. */
+    Plan plan(String section, String phase, long start) throws SnapshotFormatException, IOException {
+        int maxChunks = (int) Math.max(1, (fileSize - start + chunk - 1) / chunk);
         long[] counts = new long[maxChunks];
         long[] closeAt = new long[maxChunks];
         AtomicInteger nextChunk = new AtomicInteger();
@@ -64,31 +84,28 @@ final class ParallelSectionScanner {
         long estimatedBytes = fileSize - start;
 
         runOnAllThreads(() -> {
-            Buffers buffers = takeBuffers();
-            byte[] bytes = buffers.bytes;
-            ByteBuffer direct = buffers.direct;
-            int chunk;
-            while ((chunk = nextChunk.getAndIncrement()) < maxChunks && chunk <= firstClosingChunk.get()) {
-                long from = start + (long) chunk * CHUNK;
-                long to = Math.min(fileSize, from + CHUNK);
+            ChunkReader.Buffer buffer = reader.borrow();
+            byte[] bytes = buffer.bytes;
+            int k;
+            while ((k = nextChunk.getAndIncrement()) < maxChunks && k <= firstClosingChunk.get()) {
+                long from = start + (long) k * chunk;
+                long to = Math.min(fileSize, from + chunk);
                 // One byte before the chunk tells whether its first digit continues a number.
                 long readFrom = from == start ? from : from - 1;
-                int length = read(direct, bytes, readFrom, to);
+                int length = reader.read(buffer, readFrom, to);
                 int begin = (int) (from - readFrom);
-                long count;
                 int closing = NumberScanner.indexOfClosingBracket(bytes, begin, length);
-                count = NumberScanner.countNumberStarts(bytes, begin, closing >= 0 ? closing : length,
+                counts[k] = NumberScanner.countNumberStarts(bytes, begin, closing >= 0 ? closing : length,
                         begin == 1 && NumberScanner.isDigit(bytes[0]));
-                counts[chunk] = count;
                 if (closing >= 0) {
-                    closeAt[chunk] = readFrom + closing;
-                    firstClosingChunk.accumulateAndGet(chunk, Math::min);
+                    closeAt[k] = readFrom + closing;
+                    firstClosingChunk.accumulateAndGet(k, Math::min);
                 } else {
-                    closeAt[chunk] = -1;
+                    closeAt[k] = -1;
                 }
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), estimatedBytes);
             }
-            giveBack(buffers);
+            reader.giveBack(buffer);
             return null;
         });
 
@@ -97,33 +114,36 @@ final class ParallelSectionScanner {
             throw new SnapshotFormatException(file, section, fileSize,
                     "unexpected end of file: the section is never closed (truncated snapshot?)");
         }
-        long closingOffset = closeAt[lastChunk];
         long[] firstValue = new long[lastChunk + 1];
         long total = 0;
         for (int k = 0; k <= lastChunk; k++) {
             firstValue[k] = total;
             total += counts[k];
         }
-        if (total != expectedValues) {
-            throw new SnapshotFormatException(file, section, closingOffset, "the section holds " + total
-                    + " values but the header promises " + expectedValues
-                    + (total < expectedValues ? " (truncated or corrupt snapshot)" : ""));
-        }
+        return new Plan(start, closeAt[lastChunk], firstValue, total);
+    }
 
+    /** Pass 2: parses the chunks of a planned section in parallel, each into its own sink. */
+    void parse(String section, String phase, Plan plan, LongFunction<ValueSink> sinks)
+            throws SnapshotFormatException, IOException {
+        long start = plan.start();
+        long closingOffset = plan.closingOffset();
+        long[] firstValue = plan.firstValue();
+        int lastChunk = firstValue.length - 1;
+        AtomicLong bytesDone = new AtomicLong();
         long sectionBytes = closingOffset - start;
         bytesDone.set(sectionBytes / 2);
         AtomicInteger parseChunk = new AtomicInteger();
         runOnAllThreads(() -> {
-            Buffers buffers = takeBuffers();
-            byte[] bytes = buffers.bytes;
-            ByteBuffer direct = buffers.direct;
+            ChunkReader.Buffer buffer = reader.borrow();
+            byte[] bytes = buffer.bytes;
             NumberScanner scanner = new NumberScanner();
-            int chunk;
-            while ((chunk = parseChunk.getAndIncrement()) <= lastChunk) {
-                long from = start + (long) chunk * CHUNK;
-                long to = chunk == lastChunk ? closingOffset : from + CHUNK;
+            int k;
+            while ((k = parseChunk.getAndIncrement()) <= lastChunk) {
+                long from = start + (long) k * chunk;
+                long to = k == lastChunk ? closingOffset : from + chunk;
                 long readFrom = from == start ? from : from - 1;
-                int length = read(direct, bytes, readFrom, Math.min(fileSize, to + TAIL));
+                int length = reader.read(buffer, readFrom, to + TAIL);
                 int begin = (int) (from - readFrom);
                 int end = (int) (to - readFrom);
                 if (begin == 1 && NumberScanner.isDigit(bytes[0])) {
@@ -131,7 +151,7 @@ final class ParallelSectionScanner {
                         begin++;
                     }
                 }
-                ValueSink sink = sinks.apply(firstValue[chunk]);
+                ValueSink sink = sinks.apply(firstValue[k]);
                 try {
                     int result = scanner.scan(bytes, begin, end, sink);
                     if (result == NumberScanner.NEED_MORE && scanner.inNumber()) {
@@ -157,44 +177,9 @@ final class ParallelSectionScanner {
                 }
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), sectionBytes);
             }
-            giveBack(buffers);
+            reader.giveBack(buffer);
             return null;
         });
-        return closingOffset;
-    }
-
-    /**
-     * A worker's read buffers. They are kept for the next pass and section rather than allocated per
-     * pass: 16 MiB each, and the direct half is native memory that only a GC would free.
-     */
-    private static final class Buffers {
-        final byte[] bytes = new byte[CHUNK + 1 + TAIL];
-        final ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK + 1 + TAIL);
-    }
-
-    private synchronized Buffers takeBuffers() {
-        return spareBuffers.isEmpty() ? new Buffers() : spareBuffers.pop();
-    }
-
-    private synchronized void giveBack(Buffers buffers) {
-        spareBuffers.push(buffers);
-    }
-
-    private int read(ByteBuffer direct, byte[] bytes, long from, long to) throws IOException {
-        int length = (int) (to - from);
-        direct.clear().limit(length);
-        long position = from;
-        while (direct.hasRemaining()) {
-            int n = channel.read(direct, position);
-            if (n < 0) {
-                break;
-            }
-            position += n;
-        }
-        int read = direct.position();
-        direct.flip();
-        direct.get(bytes, 0, read);
-        return read;
     }
 
     static String describe(byte b) {
@@ -205,12 +190,15 @@ final class ParallelSectionScanner {
         return String.format("0x%02X", c);
     }
 
+    /** A piece of work that every pool thread runs once. */
     @FunctionalInterface
-    private interface Work {
+    interface Work {
         Void run() throws SnapshotFormatException, IOException;
     }
 
-    private void runOnAllThreads(Work work) throws SnapshotFormatException, IOException {
+    /** Runs {@code work} on every pool thread and rethrows the first failure as it was thrown. */
+    static void runOnAllThreads(Path file, ExecutorService pool, int threads, Work work)
+            throws SnapshotFormatException, IOException {
         List<Future<Void>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(work::run));
@@ -241,5 +229,9 @@ final class ParallelSectionScanner {
         if (failure instanceof Error err) {
             throw err;
         }
+    }
+
+    private void runOnAllThreads(Work work) throws SnapshotFormatException, IOException {
+        runOnAllThreads(file, pool, threads, work);
     }
 }

@@ -1,24 +1,26 @@
 package dev.leakdetector.heap.parse;
 
+import dev.leakdetector.heap.graph.StringPage;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Decodes the {@code strings} section: a JSON array of strings, read straight from the bytes.
- *
- * <p>V8 writes pure ASCII and escapes everything else as {@code \}{@code uXXXX}. It has known bugs that
- * must be tolerated, not fixed: astral characters come out as one truncated escape of their low 16
- * bits, so lone surrogates are legal here and are kept as they are, exactly as DevTools'
- * {@code JSON.parse} keeps them.
+ * Reads the {@code strings} section sequentially from a {@link ByteCursor}: for gzip input, and for
+ * plain files whose section {@link ParallelStringsScanner} cannot cut at line breaks. Strings are
+ * decoded by {@link StringDecoder} into {@link StringPages}, as the parallel scanner does, so both
+ * paths give the same table.
  */
 final class StringsReader {
-    private static final String SECTION = "strings";
+    static final String SECTION = "strings";
+    private static final int PAGE_BYTES = 8 << 20;
 
     private final Path file;
     private final ByteCursor cursor;
-    private StringBuilder builder = new StringBuilder();
+    private final StringDecoder decoder = new StringDecoder();
+    private byte[] scratch = new byte[256];
 
     StringsReader(Path file, ByteCursor cursor) {
         this.file = file;
@@ -26,31 +28,28 @@ final class StringsReader {
     }
 
     /** Reads from just after the opening {@code [} through the closing {@code ]}. */
-    String[] readArray(ProgressListener progress, long totalBytes) throws IOException, SnapshotFormatException {
-        String[] strings = new String[1 << 12];
-        int size = 0;
+    List<StringPage> readArray(ProgressListener progress, long totalBytes) throws IOException, SnapshotFormatException {
+        StringPages pages = new StringPages(PAGE_BYTES);
         int next = cursor.peekNonWhitespace();
         if (next == ']') {
             cursor.read();
-            return Arrays.copyOf(strings, 0);
+            return pages.finish();
         }
+        long size = 0;
         while (true) {
             next = cursor.peekNonWhitespace();
             if (next != '"') {
                 throw unexpected(next, "a string");
             }
             cursor.read();
-            if (size == strings.length) {
-                strings = Arrays.copyOf(strings, size * 2);
-            }
-            strings[size++] = readStringBody();
-            if ((size & 0xFFFF) == 0) {
+            readStringBody(pages);
+            if ((++size & 0xFFFF) == 0) {
                 progress.onProgress("Parsing strings", cursor.position(), totalBytes);
             }
             next = cursor.peekNonWhitespace();
             cursor.read();
             if (next == ']') {
-                return Arrays.copyOf(strings, size);
+                return pages.finish();
             }
             if (next != ',') {
                 throw unexpected(next, "',' or ']'");
@@ -59,83 +58,74 @@ final class StringsReader {
     }
 
     /** Reads after the opening quote through the closing quote. */
-    private String readStringBody() throws IOException, SnapshotFormatException {
-        // Fast path: the whole string sits in the buffer and has no escapes.
+    private void readStringBody(StringPages pages) throws IOException, SnapshotFormatException {
         byte[] bytes = cursor.buffer();
         int start = cursor.bufferPos();
-        int limit = cursor.bufferLimit();
-        boolean ascii = true;
-        for (int i = start; i < limit; i++) {
-            byte b = bytes[i];
-            if (b == '"') {
-                cursor.advanceTo(i + 1);
-                return new String(bytes, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-            }
-            if (b == '\\') {
-                break;
-            }
-            if (b < 0) {
-                ascii = false;
-            }
+        int end = closingQuote(bytes, start, cursor.bufferLimit());
+        if (end >= 0) {
+            decode(bytes, start, end, cursor.bufferStart(), pages);
+            cursor.advanceTo(end + 1);
+            return;
         }
-        return readSlow();
-    }
-
-    private String readSlow() throws IOException, SnapshotFormatException {
-        StringBuilder sb = builder;
-        sb.setLength(0);
+        // The string runs past the buffer: gather its raw bytes first.
+        long contentStart = cursor.position();
+        int n = 0;
+        boolean escaped = false;
         while (true) {
             int c = cursor.read();
-            switch (c) {
-                case ByteCursor.EOF -> throw truncated();
-                case '"' -> {
-                    String result = sb.toString();
-                    if (sb.capacity() > 1 << 20) {
-                        builder = new StringBuilder();
-                    }
-                    return result;
-                }
-                case '\\' -> sb.append(readEscape());
-                // Non-ASCII bytes do not occur in V8 output; keep them as Latin-1 rather than fail.
-                default -> sb.append((char) c);
+            if (c == ByteCursor.EOF) {
+                throw truncated();
+            }
+            if (c == '\n') {
+                throw lineBreak(cursor.position() - 1);
+            }
+            if (c == '"' && !escaped) {
+                break;
+            }
+            escaped = c == '\\' && !escaped;
+            if (n + 1 >= scratch.length) {
+                scratch = Arrays.copyOf(scratch, scratch.length * 2);
+            }
+            scratch[n++] = (byte) c;
+        }
+        scratch[n] = '"';
+        decode(scratch, 0, n, contentStart, pages);
+        if (scratch.length > 1 << 20) {
+            scratch = new byte[256];
+        }
+    }
+
+    /**
+     * The index of the quote that closes a string whose content starts at {@code from}, or -1 when
+     * it is not in {@code bytes[from … to)}. Throws at a raw line break, which JSON forbids inside a
+     * string; the parallel scanner cuts the section at line breaks and relies on it.
+     */
+    private int closingQuote(byte[] bytes, int from, int to) throws SnapshotFormatException {
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '"') {
+                return i;
+            }
+            if (b == '\\' && i + 1 < to && bytes[i + 1] != '\n') {
+                i++;
+            } else if (b == '\n') {
+                throw lineBreak(cursor.bufferStart() + i);
             }
         }
+        return -1;
     }
 
-    private char readEscape() throws IOException, SnapshotFormatException {
-        int c = cursor.read();
-        return switch (c) {
-            case '"' -> '"';
-            case '\\' -> '\\';
-            case '/' -> '/';
-            case 'b' -> '\b';
-            case 'f' -> '\f';
-            case 'n' -> '\n';
-            case 'r' -> '\r';
-            case 't' -> '\t';
-            case 'u' -> (char) ((hex() << 12) | (hex() << 8) | (hex() << 4) | hex());
-            case ByteCursor.EOF -> throw truncated();
-            default -> throw new SnapshotFormatException(file, SECTION, cursor.position() - 1,
-                    "invalid escape \\" + ParallelSectionScanner.describe((byte) c));
-        };
+    private void decode(byte[] bytes, int from, int to, long bytesOffset, StringPages pages)
+            throws SnapshotFormatException {
+        try {
+            decoder.decode(bytes, from, to, pages);
+        } catch (StringDecoder.BadEscape e) {
+            throw new SnapshotFormatException(file, SECTION, bytesOffset + e.index, e.getMessage());
+        }
     }
 
-    private int hex() throws IOException, SnapshotFormatException {
-        int c = cursor.read();
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        if (c == ByteCursor.EOF) {
-            throw truncated();
-        }
-        throw new SnapshotFormatException(file, SECTION, cursor.position() - 1,
-                "invalid hex digit " + ParallelSectionScanner.describe((byte) c) + " in a \\u escape");
+    private SnapshotFormatException lineBreak(long offset) {
+        return new SnapshotFormatException(file, SECTION, offset, "a line break inside a string (corrupt snapshot?)");
     }
 
     private SnapshotFormatException truncated() {

@@ -4,6 +4,7 @@ import dev.leakdetector.heap.dominators.UserRoots;
 import dev.leakdetector.heap.dominators.WeakMapEdgeNames;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.IntQueue;
 
 /**
  * Distances from the GC roots, as DevTools computes them ({@code calculateDistances}): breadth-first
@@ -27,44 +28,49 @@ public final class Distances {
         int nodeCount = graph.nodeCount();
         int[] distances = new int[nodeCount];
         java.util.Arrays.fill(distances, UNREACHABLE);
-        int[] queue = new int[nodeCount];
+        IntQueue queue = new IntQueue(1 << 16);
         int root = graph.rootOrdinal();
         Filter filter = new Filter(graph);
 
-        int length = 0;
+        int userRoots = 0;
         for (int e = graph.firstEdge(root); e < graph.firstEdge(root + 1); e++) {
             int target = graph.edgeTarget(e);
-            if (UserRoots.isUserRoot(graph, target) && length < nodeCount) {
+            if (UserRoots.isUserRoot(graph, target) && userRoots < nodeCount) {
                 distances[target] = 1;
-                queue[length++] = target;
+                queue.add(target);
+                userRoots++;
             }
         }
-        bfs(graph, queue, length, distances, filter);
+        bfs(graph, queue, distances, filter);
 
-        distances[root] = length > 0 ? SYSTEM_DISTANCE : 0;
-        queue[0] = root;
-        bfs(graph, queue, 1, distances, filter);
+        distances[root] = userRoots > 0 ? SYSTEM_DISTANCE : 0;
+        queue.add(root);
+        bfs(graph, queue, distances, filter);
         return distances;
     }
 
-    private static void bfs(HeapGraph graph, int[] queue, int length, int[] distances, Filter filter) {
+    private static void bfs(HeapGraph graph, IntQueue queue, int[] distances, Filter filter) {
         int weak = graph.types().edgeWeak;
+        int internal = graph.types().edgeInternal;
         int[] firstEdge = graph.rawFirstEdge();
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
-        int head = 0;
-        while (head < length) {
-            int node = queue[head++];
+        while (!queue.isEmpty()) {
+            int node = queue.poll();
             int distance = distances[node] + 1;
+            // The filter looks at the node for only two kinds of node, and otherwise at internal
+            // edges alone: ask it only then.
+            boolean filtered = filter.filtersNode(node);
             for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
-                if ((typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT) == weak) {
+                int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
+                if (type == weak) {
                     continue;
                 }
                 int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
-                if (distances[target] != UNREACHABLE || !filter.follow(node, e)) {
+                if (distances[target] != UNREACHABLE || (filtered || type == internal) && !filter.follow(node, e)) {
                     continue;
                 }
                 distances[target] = distance;
-                queue[length++] = target;
+                queue.add(target);
             }
         }
     }
@@ -84,6 +90,14 @@ public final class Distances {
             this.nativeContextName = graph.strings().indexOf("system / NativeContext");
             this.mapDescriptorsName = graph.strings().indexOf("(map descriptors)");
             this.weakMapNames = new WeakMapEdgeNames(graph.strings());
+        }
+
+        /** Whether {@link #follow} may turn down a non-internal edge of this node. */
+        boolean filtersNode(int node) {
+            int nodeType = graph.nodeType(node);
+            int nameIndex = graph.nodeNameIndex(node);
+            return nodeType == t.nodeHidden && nameIndex == nativeContextName && nativeContextName >= 0
+                    || nodeType == t.nodeArray && nameIndex == mapDescriptorsName && mapDescriptorsName >= 0;
         }
 
         boolean follow(int node, int edge) {

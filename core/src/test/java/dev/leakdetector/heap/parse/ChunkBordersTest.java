@@ -1,0 +1,104 @@
+package dev.leakdetector.heap.parse;
+
+import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.testing.NodeFixtures;
+import dev.leakdetector.testing.SnapshotRewriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The parallel scanners cut sections at arbitrary byte offsets (numbers) or line breaks (strings).
+ * With tiny chunks, every node, edge and string of a real snapshot lands next to some chunk border;
+ * the graph must still equal the one read sequentially from the gzip stream, value for value.
+ */
+class ChunkBordersTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyChunksGiveTheSameGraphAsTheSequentialReader() throws Exception {
+        Path plain = NodeFixtures.fixture().first();
+        HeapGraph sequential = parse(SnapshotRewriter.gzip(plain, dir.resolve("fixture.heapsnapshot.gz")), 1,
+                HeapSnapshotParser.CHUNK_BYTES);
+        for (int chunk : new int[] {61, 1_000, 65_537}) {
+            for (int threads : new int[] {2, 3}) {
+                assertSameGraph(parse(plain, threads, chunk), sequential);
+            }
+        }
+    }
+
+    @Test
+    void stringsOfEveryKindSurviveTheCuts() throws Exception {
+        String strings = "\"\",\n\"A\",\n\"caf\\u00e9 \\u2603 \\ud83d\\ude00 \\ude00 lone\",\n\"tab\\there \\\"quoted\\\" \\\\\","
+                + "\n  \"raw café ☃\"  \n,\n\"\\/\\b\\f\\n\\r\",\"two on\", \"one line\"\n,\n\"B\"";
+        Path plain = dir.resolve("strings.heapsnapshot");
+        Files.writeString(plain, BadInputTest.minimal().replace("\"strings\":[\"\",\"A\",\"B\"]",
+                "\"strings\":[" + strings + "]"), StandardCharsets.UTF_8);
+        HeapGraph sequential = parse(SnapshotRewriter.gzip(plain, dir.resolve("strings.heapsnapshot.gz")), 1,
+                HeapSnapshotParser.CHUNK_BYTES);
+        assertThat(sequential.strings().get(2)).isEqualTo("caf\u00e9 \u2603 \ud83d\ude00 \ude00 lone");
+        assertThat(sequential.strings().get(4)).isEqualTo("raw café ☃");
+        assertThat(sequential.strings().indexOf("one line")).isEqualTo(7);
+        for (int chunk = 1; chunk < 120; chunk += 7) {
+            assertSameGraph(parse(plain, 2, chunk), sequential);
+        }
+        // Not the last section: the regions past its closing bracket see other sections, and must not care.
+        String text = Files.readString(plain, StandardCharsets.UTF_8);
+        String section = text.substring(text.indexOf(",\n\"strings\""), text.lastIndexOf(']') + 1);
+        Path early = dir.resolve("strings-first.heapsnapshot");
+        Files.writeString(early, text.replace(section, "").replace(",\n\"nodes\"", section + ",\n\"nodes\""),
+                StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk < 120; chunk += 7) {
+            assertSameGraph(parse(early, 2, chunk), sequential);
+        }
+    }
+
+    @Test
+    void aLineBreakInsideAStringIsRejectedWhateverTheChunks() throws Exception {
+        Path plain = dir.resolve("broken.heapsnapshot");
+        Files.writeString(plain, BadInputTest.minimal().replace("\"A\"", "\"first\nsecond\""));
+        for (int chunk : new int[] {1, 5, 13, HeapSnapshotParser.CHUNK_BYTES}) {
+            assertThatThrownBy(() -> parse(plain, 2, chunk))
+                    .isInstanceOf(SnapshotFormatException.class)
+                    .hasMessageContaining("line break inside a string");
+        }
+    }
+
+    private static HeapGraph parse(Path file, int threads, int chunk) throws Exception {
+        return new HeapSnapshotParser(new HeapSnapshotParser.Options(threads, ProgressListener.NONE, false), chunk)
+                .parse(file);
+    }
+
+    private static void assertSameGraph(HeapGraph actual, HeapGraph expected) {
+        assertThat(actual.nodeCount()).isEqualTo(expected.nodeCount());
+        assertThat(actual.rawNodeTypes()).isEqualTo(expected.rawNodeTypes());
+        assertThat(actual.rawNodeNames()).isEqualTo(expected.rawNodeNames());
+        assertThat(actual.rawNodeIds()).isEqualTo(expected.rawNodeIds());
+        assertThat(actual.rawFirstEdge()).isEqualTo(expected.rawFirstEdge());
+        assertThat(actual.rawEdgeTypeAndTarget()).isEqualTo(expected.rawEdgeTypeAndTarget());
+        assertThat(actual.rawEdgeNameOrIndex()).isEqualTo(expected.rawEdgeNameOrIndex());
+        for (int n = 0; n < expected.nodeCount(); n++) {
+            assertThat(actual.selfSize(n)).isEqualTo(expected.selfSize(n));
+            assertThat(actual.detachedness(n)).isEqualTo(expected.detachedness(n));
+        }
+        assertThat(actual.strings().size()).isEqualTo(expected.strings().size());
+        for (int i = 0; i < expected.strings().size(); i++) {
+            assertThat(actual.strings().get(i)).isEqualTo(expected.strings().get(i));
+        }
+        assertThat(actual.locations().size()).isEqualTo(expected.locations().size());
+        for (int i = 0; i < expected.locations().size(); i++) {
+            assertThat(actual.locations().nodeOrdinal(i)).isEqualTo(expected.locations().nodeOrdinal(i));
+            assertThat(actual.locations().scriptId(i)).isEqualTo(expected.locations().scriptId(i));
+            assertThat(actual.locations().line(i)).isEqualTo(expected.locations().line(i));
+            assertThat(actual.locations().column(i)).isEqualTo(expected.locations().column(i));
+        }
+    }
+}
