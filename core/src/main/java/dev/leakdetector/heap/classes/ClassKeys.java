@@ -31,6 +31,9 @@ public final class ClassKeys {
         int objectType = graph.types().nodeObject;
         Locations locations = graph.locations();
         IntIntMap byName = new IntIntMap();
+        // Names the class naming added ("Function", "{a, b}") may also be in the file's own table
+        // under another index; DevTools keys by the text, so both indexes must find one class.
+        Map<String, Integer> byNameText = new HashMap<>();
         // Keys by location are text, "scriptId,line,column,name"; most lookups find a class already
         // made, so they go by the name's string index first, which spares building the text.
         Map<LocationKey, Integer> byLocationAndIndex = new HashMap<>();
@@ -51,8 +54,13 @@ public final class ClassKeys {
                 id = byName.get(nameIndex, -1);
                 if (id < 0) {
                     String name = graph.strings().get(nameIndex);
-                    id = classes.size();
-                    classes.add(new HeapClass("," + name, name, -1, -1, -1));
+                    Integer sameText = byNameText.get(name);
+                    if (sameText == null) {
+                        sameText = classes.size();
+                        classes.add(new HeapClass("," + name, name, -1, -1, -1));
+                        byNameText.put(name, sameText);
+                    }
+                    id = sameText;
                     byName.put(nameIndex, id);
                 }
             } else {
