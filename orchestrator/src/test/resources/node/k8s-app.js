@@ -5,7 +5,8 @@
 // usage: node k8s-app.js MAINTENANCE_FILE
 //
 // GET /ready answers 503 while MAINTENANCE_FILE exists; GET /work leaks. Prints {"port"} once
-// listening on 127.0.0.1.
+// listening on 127.0.0.1. With OWN_SIGUSR2=1 it takes SIGUSR2 for itself, as reloaders do: Node's
+// --heapsnapshot-signal=SIGUSR2 listener is replaced, so the signal writes no snapshot.
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
@@ -35,3 +36,7 @@ const server = http.createServer((req, res) => {
   res.end('ok');
 });
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+if (process.env.OWN_SIGUSR2 === '1') {
+  process.removeAllListeners('SIGUSR2');
+  process.on('SIGUSR2', () => console.log('SIGUSR2: the app handles it itself'));
+}

@@ -105,9 +105,9 @@ final class RunCommand implements Callable<Integer> {
     private boolean force;
 
     @Option(names = "--snapshot-method", paramLabel = "METHOD", defaultValue = "auto",
-            description = "auto, inspector or signal. signal (docker): the target's own --heapsnapshot-signal writes the"
-                    + " file inside the container and it is copied out; auto uses it when the inspector cannot be"
-                    + " opened. Default: ${DEFAULT-VALUE}.")
+            description = "auto, inspector or signal. signal (docker, k8s): the target's own --heapsnapshot-signal"
+                    + " writes the file inside the container and it is copied out; auto uses it when the inspector"
+                    + " cannot be opened. Default: ${DEFAULT-VALUE}.")
     private String snapshotMethod;
 
     @Mixin

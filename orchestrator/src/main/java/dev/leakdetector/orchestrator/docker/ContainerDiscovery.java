@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
+import dev.leakdetector.orchestrator.dumps.NodeFlags;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 import dev.leakdetector.orchestrator.workflow.TargetNotFoundException;
 

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.leakdetector.orchestrator.dumps.TargetShell;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 
 import java.io.ByteArrayOutputStream;
@@ -138,14 +139,7 @@ final class ContainerExec {
 
     /** The command for messages: scripts passed with -c/-e are long and say nothing to a user. */
     static String shortCommand(List<String> command) {
-        StringBuilder text = new StringBuilder();
-        for (String part : command) {
-            if (text.length() > 0) {
-                text.append(' ');
-            }
-            text.append(part.length() > 40 ? part.substring(0, 37) + "..." : part);
-        }
-        return text.toString();
+        return TargetShell.shortCommand(command);
     }
 
     private static void closeQuietly(ResultCallback.Adapter<Frame> callback) {

@@ -1,8 +1,8 @@
 package dev.leakdetector.orchestrator.docker;
 
+import dev.leakdetector.orchestrator.dumps.DumpCommands;
+
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +21,7 @@ import java.util.Set;
  * @param tools optional tools found on the container's PATH: nc, kill, wget, rm, cat, ls, tail, df
  */
 record ContainerTools(boolean shell, String node, Set<String> tools) {
-    static final String MARKER = "/*leak-detector*/";
+    static final String MARKER = DumpCommands.MARKER;
 
     ContainerTools {
         tools = Set.copyOf(tools);
@@ -162,35 +162,24 @@ record ContainerTools(boolean shell, String node, Set<String> tools) {
                 Integer.toString(port));
     }
 
+    /** The commands of the --heapsnapshot-signal method, in the forms this image supports. */
+    DumpCommands dumpCommands() {
+        return new DumpCommands(shell, node, tools);
+    }
+
     /** For undo records, which must work from another process that never probed the container. */
     Map<String, String> toParams() {
-        Map<String, String> params = new HashMap<>();
-        params.put("shell", Boolean.toString(shell));
-        params.put("node", node);
-        params.put("tools", String.join(",", tools));
-        return params;
+        return dumpCommands().toParams();
     }
 
     static ContainerTools fromParams(Map<String, String> params) {
-        Set<String> tools = new LinkedHashSet<>();
-        for (String tool : params.getOrDefault("tools", "").split(",")) {
-            if (!tool.isBlank()) {
-                tools.add(tool);
-            }
-        }
-        return new ContainerTools(Boolean.parseBoolean(params.getOrDefault("shell", "true")),
-                params.getOrDefault("node", "node"), tools);
+        DumpCommands commands = DumpCommands.fromParams(params);
+        return new ContainerTools(commands.shell(), commands.node(), commands.tools());
     }
 
     /** Parses the {@code T tool} lines of a probe. */
     static Set<String> toolsFrom(List<String> lines) {
-        Set<String> tools = new LinkedHashSet<>();
-        for (String line : lines) {
-            if (line.startsWith("T ")) {
-                tools.add(line.substring(2).trim());
-            }
-        }
-        return tools;
+        return DumpCommands.toolsFrom(lines);
     }
 
     static List<String> lines(String text) {

@@ -6,6 +6,10 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HealthCheck;
 import dev.leakdetector.capture.InspectorEndpoint;
 import dev.leakdetector.capture.InspectorHttp;
+import dev.leakdetector.orchestrator.dumps.HeapDumpFiles;
+import dev.leakdetector.orchestrator.dumps.SignalPlan;
+import dev.leakdetector.orchestrator.dumps.SignalSnapshots;
+import dev.leakdetector.orchestrator.dumps.SnapshotMethodChoice;
 import dev.leakdetector.orchestrator.workflow.DrainMethod;
 import dev.leakdetector.orchestrator.workflow.InspectorAccess;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
@@ -97,9 +101,9 @@ public final class DockerPlatform implements Platform {
                     + (mode.equals("host") ? "the host" : mode.substring(10)) + ", so a replacement would have to bind"
                     + " the same ports there; leak-detector needs the target on a bridge or user-defined network");
         }
-        if (SnapshotMethodChoice.choose(request.snapshotMethod(), container) == SnapshotMethod.SIGNAL) {
-            signalPlans.put(container.id(), SignalPlan.preflight(new ContainerExec(connection.client()), container,
-                    SignalSnapshots.Timeouts.from(environment)));
+        if (SnapshotMethodChoice.choose(request.snapshotMethod(), container.dumpTarget()) == SnapshotMethod.SIGNAL) {
+            signalPlans.put(container.id(), SignalPlan.preflight(dumps(container), container.dumpTarget(),
+                    container.tools().dumpCommands(), SignalSnapshots.Timeouts.from(environment)));
         } else {
             signalPlans.remove(container.id());
         }
@@ -166,12 +170,17 @@ public final class DockerPlatform implements Platform {
             return null;
         }
         context.log().accept("snapshots by " + plan.signal() + " to pid " + container.process().pid() + " in "
-                + container.displayName() + " (--heapsnapshot-signal; " + (SnapshotMethodChoice.inspectorProblem(container)
-                == null ? "--snapshot-method signal" : "no inspector") + "), copied out through the archive API");
+                + container.displayName() + " (--heapsnapshot-signal; " + (SnapshotMethodChoice.inspectorProblem(
+                container.dumpTarget()) == null ? "--snapshot-method signal" : "no inspector")
+                + "), copied out through the archive API");
         if (request.gc()) {
             context.log().accept("--gc has no effect here: V8 collects garbage as part of every snapshot anyway");
         }
-        return new SignalSnapshots(connection.client(), container, plan, context, this::undo, request.force());
+        return new SignalSnapshots(plan, dumps(container), context, this::undo, request.force());
+    }
+
+    private DockerDumps dumps(TargetContainer container) throws OrchestrationException {
+        return new DockerDumps(connection.client(), container.id(), container.name());
     }
 
     @Override
@@ -232,10 +241,11 @@ public final class DockerPlatform implements Platform {
     }
 
     private void removeSnapshotFiles(Map<String, String> params) throws OrchestrationException {
-        HeapDumpFiles files = HeapDumpFiles.fromParams(new ContainerExec(connection.client()), params);
-        String existing = params.getOrDefault("existing", "");
+        String containerId = params.get("containerId");
+        HeapDumpFiles files = HeapDumpFiles.fromParams(new DockerDumps(connection.client(), containerId,
+                ContainerExec.shortId(containerId)), params);
         try {
-            files.removeAllBut(existing.isEmpty() ? List.of() : List.of(existing.split("/")));
+            files.removeAllBut(HeapDumpFiles.existingFromParams(params));
         } catch (ContainerUnavailableException e) {
             if (!e.removed()) {
                 // A stopped container keeps its files, and a snapshot can be gigabytes.

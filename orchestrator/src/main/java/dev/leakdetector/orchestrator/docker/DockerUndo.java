@@ -1,5 +1,6 @@
 package dev.leakdetector.orchestrator.docker;
 
+import dev.leakdetector.orchestrator.dumps.HeapDumpFiles;
 import dev.leakdetector.orchestrator.workflow.RunWorkflow;
 import dev.leakdetector.orchestrator.workflow.UndoRecord;
 
@@ -59,10 +60,10 @@ final class DockerUndo {
         return new UndoRecord(DockerPlatform.NAME, HOOK_RESTORE, params, "traffic hook: restore (" + method + ")", true);
     }
 
-    static UndoRecord removeSnapshotFiles(String containerName, HeapDumpFiles files, List<String> existing) {
-        Map<String, String> params = new HashMap<>(files.toParams());
-        // File names cannot hold a '/', so it separates them.
-        params.put("existing", String.join("/", existing));
+    static UndoRecord removeSnapshotFiles(String containerId, String containerName, HeapDumpFiles files,
+                                          List<String> existing) {
+        Map<String, String> params = new HashMap<>(files.toParams(existing));
+        params.put("containerId", containerId);
         return new UndoRecord(DockerPlatform.NAME, REMOVE_SNAPSHOT_FILES, params, "remove the heap snapshot pid "
                 + files.pid() + " wrote into " + files.directory() + " of container " + containerName, false);
     }

@@ -1,5 +1,7 @@
 package dev.leakdetector.orchestrator.docker;
 
+import dev.leakdetector.orchestrator.dumps.DumpCommands;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,10 +15,9 @@ import java.util.Set;
  * @param name      {@code Name:} from status (the comm, possibly renamed by process.title)
  * @param exe       the executable, or "" when unreadable
  * @param arguments the command line
- * @param caught    the {@code SigCgt} mask
+ * @param caught    the {@code SigCgt} mask (see {@link dev.leakdetector.orchestrator.dumps.DumpTarget#catches})
  */
 record NodeProcess(long pid, long parentPid, String name, String exe, List<String> arguments, long caught) {
-    private static final long SIGUSR1_BIT = 1L << (10 - 1);
     private static final Set<String> NODE_NAMES = Set.of("node", "nodejs");
     /** Package managers that run the service as a child; the child is the one to snapshot. */
     private static final List<String> LAUNCHERS = List.of("npm", "npx", "yarn", "pnpm", "corepack", "npm-cli.js",
@@ -70,7 +71,7 @@ record NodeProcess(long pid, long parentPid, String name, String exe, List<Strin
 
     /** One of our own helper processes ({@code node -e} with the marker). */
     boolean ours() {
-        return arguments.stream().anyMatch(a -> a.contains(ContainerTools.MARKER));
+        return arguments.stream().anyMatch(a -> a.contains(DumpCommands.MARKER));
     }
 
     /** npm, yarn and friends run in Node too, but the service is their child. */
@@ -83,33 +84,6 @@ record NodeProcess(long pid, long parentPid, String name, String exe, List<Strin
         }
         return false;
     }
-
-    /** Whether SIGUSR1 is caught (Node opens its inspector); otherwise it would kill the process. */
-    boolean catchesSigusr1() {
-        return (caught & SIGUSR1_BIT) != 0;
-    }
-
-    /**
-     * Whether the process has a handler for the signal (a name such as {@code SIGUSR2} or
-     * {@code USR2}); false when the name is unknown. A signal without a handler takes its default
-     * action, which for most signals ends the process.
-     */
-    boolean catches(String signal) {
-        int number = signalNumber(signal);
-        return number > 0 && (caught & (1L << (number - 1))) != 0;
-    }
-
-    /** The Linux number of a standard signal, or -1. */
-    static int signalNumber(String signal) {
-        String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
-        int index = SIGNALS.indexOf(name);
-        return index < 0 ? -1 : index + 1;
-    }
-
-    /** Linux's standard signals, numbers 1 to 31 (x86, arm and most others agree on these). */
-    private static final List<String> SIGNALS = List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
-            "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
-            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");
 
     String commandLine() {
         return String.join(" ", arguments);

@@ -1,5 +1,8 @@
 package dev.leakdetector.orchestrator.docker;
 
+import dev.leakdetector.orchestrator.dumps.DumpTarget;
+import dev.leakdetector.orchestrator.dumps.NodeFlags;
+
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +39,11 @@ record TargetContainer(String id, String name, String image, Map<String, String>
 
     String displayName() {
         return "container " + name + " (" + shortId() + ")";
+    }
+
+    /** The service's Node process, for the choice of snapshot method and the --heapsnapshot-signal method. */
+    DumpTarget dumpTarget() {
+        return new DumpTarget(displayName(), process.pid(), process.caught(), flags);
     }
 
     /** Where the agent (and apps of their own) look for the maintenance file. */

@@ -1,12 +1,15 @@
 package dev.leakdetector.orchestrator.k8s;
 
 import dev.leakdetector.capture.InspectorHttp;
+import dev.leakdetector.orchestrator.dumps.SignalPlan;
+import dev.leakdetector.orchestrator.dumps.SignalSnapshots;
 import dev.leakdetector.orchestrator.workflow.InspectorAccess;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 import dev.leakdetector.orchestrator.workflow.Platform;
 import dev.leakdetector.orchestrator.workflow.Replacement;
 import dev.leakdetector.orchestrator.workflow.RunContext;
 import dev.leakdetector.orchestrator.workflow.RunRequest;
+import dev.leakdetector.orchestrator.workflow.SnapshotSource;
 import dev.leakdetector.orchestrator.workflow.Target;
 import dev.leakdetector.orchestrator.workflow.UndoRecord;
 import io.fabric8.kubernetes.client.Config;
@@ -20,6 +23,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pods in a Kubernetes cluster, through the API server only (kubeconfig or in-cluster service
@@ -27,7 +31,9 @@ import java.util.Map;
  * of its Deployment (or ReplicaSet), or a copy of a bare pod; the drain is a readiness gate, a
  * removed label, or the app's maintenance mode, and always ends when the pod has left its
  * Services' endpoints; the inspector is opened with SIGUSR1 through exec and reached through a
- * port-forward. docs/kubernetes.md explains the choices; deploy/k8s/ has the RBAC they need.
+ * port-forward, or, for a service that cannot open it but was started with
+ * {@code --heapsnapshot-signal}, each snapshot is taken by that signal and copied out by exec
+ * ({@link SignalDumps}). docs/kubernetes.md explains the choices; deploy/k8s/ has the RBAC they need.
  */
 public final class KubernetesPlatform implements Platform {
     public static final String NAME = "k8s";
@@ -42,7 +48,10 @@ public final class KubernetesPlatform implements Platform {
     private final PodCopy copies;
     private final Drainer drainer;
     private final Leftovers leftovers;
+    private final SignalDumps signals;
     private final List<String> preflightNotes = new ArrayList<>();
+    /** The signal method's plans that pre-flight settled, by pod; a pod without one uses the inspector. */
+    private final Map<String, SignalPlan> signalPlans = new ConcurrentHashMap<>();
 
     /**
      * @param client           stays the caller's: {@link #close()} does not close it
@@ -63,7 +72,8 @@ public final class KubernetesPlatform implements Platform {
         NodeProcesses processes = new NodeProcesses(exec, settings.exec());
         ContainerFiles files = new ContainerFiles(exec, settings.exec());
         this.discovery = new PodDiscovery(client);
-        this.preflight = new Preflight(client, new AccessReview(client), processes);
+        this.signals = new SignalDumps(client, exec, processes, files, settings);
+        this.preflight = new Preflight(client, new AccessReview(client), processes, signals);
         this.inspectors = new InspectorTunnels(forwarder, processes, InspectorHttp.create(), waits, settings);
         this.scaled = new ScaledReplacement(client, waits, settings);
         this.copies = new PodCopy(client, waits, settings);
@@ -77,7 +87,8 @@ public final class KubernetesPlatform implements Platform {
      * {@code context}, or its current one), else the in-cluster service account. Nothing is
      * contacted yet.
      *
-     * @param environment the process environment (KUBECONFIG, HOME), passed in rather than read
+     * @param environment the process environment (KUBECONFIG, HOME, LEAK_DETECTOR_SNAPSHOT_APPEAR_SECONDS),
+     *                    passed in rather than read
      * @throws OrchestrationException when the context does not exist or there is no configuration
      */
     public static KubernetesPlatform connect(String context, Map<String, String> environment)
@@ -96,9 +107,10 @@ public final class KubernetesPlatform implements Platform {
             throw new OrchestrationException("no Kubernetes configuration: set KUBECONFIG, create ~/.kube/config, or run"
                     + " inside a pod with a service account");
         }
+        K8sSettings settings = K8sSettings.defaults().withDumps(SignalSnapshots.Timeouts.from(environment));
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         return new KubernetesPlatform(client, true, config.getNamespace(), new FabricPodExec(client),
-                new FabricPortForwarder(client), K8sSettings.defaults(), Clock.systemUTC());
+                new FabricPortForwarder(client), settings, Clock.systemUTC());
     }
 
     /** True when {@link #connect} has a configuration to use. */
@@ -139,16 +151,49 @@ public final class KubernetesPlatform implements Platform {
 
     @Override
     public void preflight(Target target, RunRequest request) throws OrchestrationException {
-        preflight.check(PodTarget.from(target), request, preflightNotes::add);
+        PodTarget pod = PodTarget.from(target);
+        SignalPlan plan = preflight.check(pod, request, preflightNotes::add);
+        if (plan == null) {
+            signalPlans.remove(key(pod));
+        } else {
+            signalPlans.put(key(pod), plan);
+        }
+    }
+
+    /** The {@code --heapsnapshot-signal} method when pre-flight chose it for this pod, else null (the inspector). */
+    @Override
+    public SnapshotSource openSnapshots(Target target, RunRequest request, RunContext context)
+            throws OrchestrationException {
+        showPreflightNotes(context);
+        PodTarget pod = PodTarget.from(target);
+        SignalPlan plan = signalPlans.get(key(pod));
+        if (plan == null) {
+            return null;
+        }
+        context.log().accept("snapshots by " + plan.signal() + " to pid " + plan.target().pid() + " in "
+                + plan.target().displayName() + " (--heapsnapshot-signal; " + SignalDumps.reason(plan)
+                + "), copied out by exec through the API server");
+        if (request.gc()) {
+            context.log().accept("--gc has no effect here: V8 collects garbage as part of every snapshot anyway");
+        }
+        return signals.open(pod, plan, context, this::undo, request.force());
     }
 
     @Override
     public InspectorAccess openInspector(Target target, RunRequest request, RunContext context)
             throws OrchestrationException {
-        // Pre-flight has no channel for warnings of its own; they are shown with the first step that has one.
+        showPreflightNotes(context);
+        return inspectors.open(PodTarget.from(target), context, this::undo);
+    }
+
+    /** Pre-flight has no channel for warnings of its own; they are shown with the first step that has one. */
+    private void showPreflightNotes(RunContext context) {
         preflightNotes.forEach(note -> context.warn().accept(note));
         preflightNotes.clear();
-        return inspectors.open(PodTarget.from(target), context, this::undo);
+    }
+
+    private static String key(PodTarget pod) {
+        return pod.namespace() + "/" + pod.pod() + "/" + pod.container();
     }
 
     @Override
@@ -175,6 +220,7 @@ public final class KubernetesPlatform implements Platform {
             case UndoRecords.UNDRAIN -> drainer.undrain(record);
             case UndoRecords.GATE, UndoRecords.RELABEL, UndoRecords.FILE, UndoRecords.AGENT -> drainer.restore(record);
             case UndoRecords.HOOK -> Drainer.unhook(record);
+            case UndoRecords.REMOVE_SNAPSHOT_FILES -> signals.removeFiles(record);
             default -> throw new IllegalArgumentException("unknown Kubernetes undo " + record.kind());
         }
     }

@@ -14,8 +14,9 @@ import java.util.Optional;
  * read from /proc by a POSIX shell loop, or, in images without a shell (distroless), by a short
  * Node script; both print one line per process so that the choice is made here, in Java.
  *
- * <p>Only the pid is taken from the container; the snapshot itself always goes through the
- * service's own inspector, never through a {@code node} process started for the purpose.
+ * <p>Only facts are taken from the container (pid, signal mask, command line); the snapshot itself
+ * is always the service's own (its inspector, or its {@code --heapsnapshot-signal}), never taken by
+ * a {@code node} process started for the purpose.
  */
 final class NodeProcesses {
     /** SIGUSR1 is signal 10: bit 9 of the caught-signals mask in /proc/PID/status. */
@@ -41,11 +42,20 @@ final class NodeProcesses {
             + "let e='-';try{e=fs.readlinkSync('/proc/'+p+'/exe')}catch(x){}"
             + "console.log([p,g('PPid')||'0',g('SigCgt')||'0',e,g('Name')].join('\\t'))}catch(x){}}";
 
-    /** One process in the container. */
-    record Process(long pid, long ppid, String exe, String name, boolean catchesSigusr1) {
+    /** One process in the container; {@code caught} is its SigCgt mask. */
+    record Process(long pid, long ppid, String exe, String name, long caught) {
         boolean node() {
             String base = exe.substring(exe.lastIndexOf('/') + 1);
             return name.equals("node") || base.equals("node") || base.equals("nodejs");
+        }
+
+        boolean catchesSigusr1() {
+            return (caught & SIGUSR1_BIT) != 0;
+        }
+
+        /** The executable for {@code node -e} helpers: the service's own, else whatever PATH has. */
+        String nodeExecutable() {
+            return exe.startsWith("/") && node() ? exe.replace(" (deleted)", "") : "node";
         }
     }
 
@@ -93,6 +103,28 @@ final class NodeProcesses {
         }
     }
 
+    /**
+     * The process's command line from {@code /proc/PID/cmdline} (world-readable): {@code cat}, or
+     * the image's node where there is none. Read from the process, not the pod spec, because the
+     * image's own entrypoint, or a shell in between, may add Node options the spec does not show.
+     */
+    List<String> arguments(PodTarget target, Process process) throws OrchestrationException {
+        String file = "/proc/" + process.pid() + "/cmdline";
+        PodExec.Result result = exec.exec(target.namespace(), target.pod(), target.container(), List.of("cat", file),
+                timeout);
+        if (result.missingExecutable()) {
+            result = exec.exec(target.namespace(), target.pod(), target.container(), List.of(process.nodeExecutable(),
+                    "-e", "process.stdout.write(require('fs').readFileSync(process.argv[1]))", file), timeout);
+        }
+        if (!result.ok()) {
+            throw new OrchestrationException("cannot read " + file + " in " + target.describe() + " (exit "
+                    + result.exitCode() + "): " + result.stderr().trim());
+        }
+        List<String> arguments = new ArrayList<>(List.of(result.stdout().split("\0")));
+        arguments.removeIf(String::isEmpty);
+        return arguments;
+    }
+
     static List<Process> parse(String listing) {
         List<Process> processes = new ArrayList<>();
         long self = -1;
@@ -104,7 +136,7 @@ final class NodeProcesses {
                 } else if (f.length >= 5) {
                     long mask = f[2].isBlank() ? 0 : Long.parseUnsignedLong(f[2].trim(), 16);
                     processes.add(new Process(Long.parseLong(f[0].trim()), Long.parseLong(f[1].trim()), f[3].trim(),
-                            f[4].trim(), (mask & SIGUSR1_BIT) != 0));
+                            f[4].trim(), mask));
                 }
             } catch (NumberFormatException e) {
                 // A process that ended while it was read: its line is incomplete.

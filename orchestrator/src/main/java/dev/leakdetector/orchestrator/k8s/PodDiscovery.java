@@ -1,5 +1,6 @@
 package dev.leakdetector.orchestrator.k8s;
 
+import dev.leakdetector.orchestrator.dumps.NodeFlags;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 import dev.leakdetector.orchestrator.workflow.TargetNotFoundException;
 import io.fabric8.kubernetes.api.model.Container;
@@ -29,7 +30,6 @@ import java.util.TreeSet;
  * name guessed from the pod's), and the Services that select it.
  */
 final class PodDiscovery {
-    static final int DEFAULT_INSPECTOR_PORT = 9229;
     private static final int DEFAULT_AGENT_PORT = 9339;
 
     private final KubernetesClient client;
@@ -77,8 +77,7 @@ final class PodDiscovery {
         if (container.getArgs() != null) {
             command.addAll(container.getArgs());
         }
-        String nodeOptions = env(container, "NODE_OPTIONS", "");
-        List<String> tokens = NodeFlags.tokens(command, nodeOptions);
+        NodeFlags flags = NodeFlags.ofWords(words(env(container, "NODE_OPTIONS", ""), command));
         return new PodTarget(namespace, name, pod.getMetadata().getUid(), container.getName(),
                 Objects.toString(container.getImage(), ""), Objects.toString(pod.getStatus().getPodIP(), ""),
                 owner.kind, owner.name, owner.replicaSet,
@@ -87,7 +86,7 @@ final class PodDiscovery {
                         .map(s -> s.getMetadata().getName()).toList(),
                 pod.getSpec().getReadinessGates() == null ? List.of()
                         : pod.getSpec().getReadinessGates().stream().map(PodReadinessGate::getConditionType).toList(),
-                NodeFlags.inspectorPort(tokens, DEFAULT_INSPECTOR_PORT), NodeFlags.sigusr1Disabled(tokens),
+                flags.inspectPort(),
                 env(container, "LEAK_DETECTOR_AGENT_MAINTENANCE_FILE", "/tmp/maintenance"),
                 parsePort(env(container, "LEAK_DETECTOR_AGENT_PORT", ""), DEFAULT_AGENT_PORT), memoryLimit(container),
                 container.getPorts() == null || container.getPorts().isEmpty() ? 0
@@ -205,6 +204,24 @@ final class PodDiscovery {
         services.forEach(s -> common.retainAll(s.getSpec().getSelector().keySet()));
         return common.stream().filter(k -> !rsSelectorKeys.contains(k)).findFirst()
                 .orElse(common.isEmpty() ? "" : common.iterator().next());
+    }
+
+    /**
+     * Every word of NODE_OPTIONS (Node reads it first) and of the command and arguments
+     * ({@code sh -c "node …"} included): the spec does not say where Node's own options end.
+     */
+    private static List<String> words(String nodeOptions, List<String> commandAndArgs) {
+        List<String> words = new ArrayList<>();
+        List<String> parts = new ArrayList<>(List.of(nodeOptions));
+        parts.addAll(commandAndArgs);
+        for (String part : parts) {
+            for (String word : part.trim().split("\\s+")) {
+                if (!word.isEmpty()) {
+                    words.add(word);
+                }
+            }
+        }
+        return words;
     }
 
     static Map<String, String> labels(Pod pod) {

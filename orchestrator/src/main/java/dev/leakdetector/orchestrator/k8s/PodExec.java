@@ -2,6 +2,7 @@ package dev.leakdetector.orchestrator.k8s;
 
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -39,4 +40,12 @@ public interface PodExec {
      */
     Result exec(String namespace, String pod, String container, List<String> command, Duration timeout)
             throws OrchestrationException;
+
+    /**
+     * As {@link #exec}, with the command's standard output written to {@code stdout} as it
+     * arrives rather than kept: for a heap snapshot copied out of the container, which can be
+     * bigger than this process's memory. The result's {@code stdout} is empty.
+     */
+    Result stream(String namespace, String pod, String container, List<String> command, OutputStream stdout,
+                  Duration timeout) throws OrchestrationException;
 }

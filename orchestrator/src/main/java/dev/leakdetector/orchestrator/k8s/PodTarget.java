@@ -28,8 +28,7 @@ import java.util.Map;
 record PodTarget(String namespace, String pod, String uid, String container, String image, String podIP,
                  String ownerKind, String ownerName, String replicaSet, List<String> services, String relabelKey,
                  List<String> publishNotReady, List<String> readinessGates, int inspectorPort,
-                 boolean sigusr1Disabled, String maintenanceFile, int agentPort, long memoryLimit,
-                 int containerPort) {
+                 String maintenanceFile, int agentPort, long memoryLimit, int containerPort) {
 
     PodTarget {
         services = List.copyOf(services);
@@ -64,7 +63,6 @@ record PodTarget(String namespace, String pod, String uid, String container, Str
         facts.put("publishNotReady", String.join(",", publishNotReady));
         facts.put("readinessGates", String.join(",", readinessGates));
         facts.put("inspectorPort", Integer.toString(inspectorPort));
-        facts.put("sigusr1Disabled", Boolean.toString(sigusr1Disabled));
         facts.put("maintenanceFile", maintenanceFile);
         facts.put("agentPort", Integer.toString(agentPort));
         facts.put("memoryLimit", Long.toString(memoryLimit));
@@ -78,9 +76,8 @@ record PodTarget(String namespace, String pod, String uid, String container, Str
         return new PodTarget(f.get("namespace"), f.get("pod"), f.get("uid"), f.get("container"), target.image(),
                 f.get("podIP"), f.get("ownerKind"), f.get("ownerName"), f.get("replicaSet"), list(f.get("services")),
                 f.get("relabelKey"), list(f.get("publishNotReady")), list(f.get("readinessGates")),
-                Integer.parseInt(f.get("inspectorPort")), Boolean.parseBoolean(f.get("sigusr1Disabled")),
-                f.get("maintenanceFile"), Integer.parseInt(f.get("agentPort")), Long.parseLong(f.get("memoryLimit")),
-                Integer.parseInt(f.get("containerPort")));
+                Integer.parseInt(f.get("inspectorPort")), f.get("maintenanceFile"), Integer.parseInt(f.get("agentPort")),
+                Long.parseLong(f.get("memoryLimit")), Integer.parseInt(f.get("containerPort")));
     }
 
     private static List<String> list(String joined) {

@@ -1,8 +1,10 @@
 package dev.leakdetector.orchestrator.k8s;
 
+import dev.leakdetector.orchestrator.dumps.SignalPlan;
 import dev.leakdetector.orchestrator.workflow.DrainMethod;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 import dev.leakdetector.orchestrator.workflow.RunRequest;
+import dev.leakdetector.orchestrator.workflow.SnapshotMethod;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,21 +25,25 @@ import java.util.function.Consumer;
  * Everything that can be known before the run changes anything: the owner is one leak-detector
  * can replace, the drain method fits the pod, the credentials have every permission the run's
  * path needs (SelfSubjectAccessReview), no HorizontalPodAutoscaler owns the replica count, the
- * Deployment is not mid-rollout, the container runs Node.js with SIGUSR1 usable, and the memory
- * limit leaves room for a snapshot. Reads only.
+ * Deployment is not mid-rollout, the container runs Node.js whose snapshots can be taken (its
+ * inspector, or its {@code --heapsnapshot-signal}), and the memory limit leaves room for a
+ * snapshot. Reads only.
  */
 final class Preflight {
     private final KubernetesClient client;
     private final AccessReview access;
     private final NodeProcesses processes;
+    private final SignalDumps signals;
 
-    Preflight(KubernetesClient client, AccessReview access, NodeProcesses processes) {
+    Preflight(KubernetesClient client, AccessReview access, NodeProcesses processes, SignalDumps signals) {
         this.client = client;
         this.access = access;
         this.processes = processes;
+        this.signals = signals;
     }
 
-    void check(PodTarget target, RunRequest request, Consumer<String> notes) throws OrchestrationException {
+    /** @return the plan of the {@code --heapsnapshot-signal} method when it was chosen, else null (the inspector) */
+    SignalPlan check(PodTarget target, RunRequest request, Consumer<String> notes) throws OrchestrationException {
         refuseUnsupportedOwner(target);
         DrainPlan plan = DrainPlan.choose(target, request.drainMethod());
         if ((plan.method() == DrainMethod.HTTP_HOOK || plan.method() == DrainMethod.COMMAND) && request.trafficHook() == null) {
@@ -47,7 +53,7 @@ final class Preflight {
             throw new OrchestrationException("--image works only for bare pods on Kubernetes: the replacement of "
                     + target.describe() + " comes from its " + target.ownerKind() + "'s pod template");
         }
-        List<String> missing = access.missing(target.namespace(), permissions(target, plan));
+        List<String> missing = access.missing(target.namespace(), permissions(target, plan, request.snapshotMethod()));
         if (!missing.isEmpty()) {
             throw new OrchestrationException("the Kubernetes credentials in use lack " + missing.size() + " permission(s);"
                     + " nothing was changed:\n" + String.join("\n", missing));
@@ -67,19 +73,12 @@ final class Preflight {
             throw new OrchestrationException(target.describe() + " is not Ready (" + PodState.describe(pod) + "); a pod"
                     + " that is not Ready gets no traffic to drain and would be the first one a scale-down removes");
         }
-        if (target.sigusr1Disabled()) {
-            throw new OrchestrationException("container " + target.container() + " of " + target.describe() + " starts"
-                    + " Node.js with --disable-sigusr1, so its inspector cannot be opened from outside");
-        }
-        if (target.inspectorPort() == 0) {
-            throw new OrchestrationException("container " + target.container() + " sets --inspect-port=0 (a random"
-                    + " port), which cannot be reached through a port-forward; set a fixed port such as 9229");
-        }
-        processes.find(target);
+        SignalPlan signal = signals.choose(target, processes.find(target), request.snapshotMethod());
         memory(target, request.force(), notes);
         if (plan.method() == DrainMethod.NONE) {
             notes.accept("no drain: " + target.describe() + " keeps serving while it is snapshotted");
         }
+        return signal;
     }
 
     private static void refuseUnsupportedOwner(PodTarget target) throws OrchestrationException {
@@ -95,16 +94,26 @@ final class Preflight {
         }
     }
 
-    static List<AccessReview.Permission> permissions(PodTarget target, DrainPlan plan) {
+    /**
+     * @param method {@code signal} needs no port-forward (unless the agent drain does); {@code auto}
+     *               may end up with the inspector, which is only known after exec, so it needs one
+     */
+    static List<AccessReview.Permission> permissions(PodTarget target, DrainPlan plan, SnapshotMethod method) {
         List<AccessReview.Permission> p = new ArrayList<>();
         p.add(new AccessReview.Permission("get", "", "pods", "", "read the target pod"));
         p.add(new AccessReview.Permission("list", "", "pods", "", "find the replacement pod"));
         p.add(new AccessReview.Permission("patch", "", "pods", "", "annotate the drained pod"));
+        boolean signal = method == SnapshotMethod.SIGNAL;
         for (String verb : List.of("create", "get")) {
             // Exec and port-forward over WebSockets are authorized as "get", over SPDY and since
             // Kubernetes 1.35 also as "create": a Role needs both.
-            p.add(new AccessReview.Permission(verb, "", "pods", "exec", "find the Node.js process and send SIGUSR1"));
-            p.add(new AccessReview.Permission(verb, "", "pods", "portforward", "reach the inspector"));
+            p.add(new AccessReview.Permission(verb, "", "pods", "exec", signal
+                    ? "find the Node.js process, signal it and copy its snapshot out"
+                    : "find the Node.js process and send SIGUSR1"));
+            if (!signal || plan.method() == DrainMethod.AGENT) {
+                p.add(new AccessReview.Permission(verb, "", "pods", "portforward", signal ? "reach the agent"
+                        : "reach the inspector"));
+            }
         }
         p.add(new AccessReview.Permission("list", "", "services", "", "find the Services that select the pod"));
         p.add(new AccessReview.Permission("list", "discovery.k8s.io", "endpointslices", "",

@@ -1,5 +1,6 @@
 package dev.leakdetector.orchestrator.k8s;
 
+import dev.leakdetector.orchestrator.dumps.HeapDumpFiles;
 import dev.leakdetector.orchestrator.workflow.RunWorkflow;
 import dev.leakdetector.orchestrator.workflow.UndoRecord;
 
@@ -25,6 +26,7 @@ final class UndoRecords {
     static final String FILE = "k8s.maintenance-file-remove";
     static final String AGENT = "k8s.agent-maintenance-off";
     static final String HOOK = "k8s.hook-restore";
+    static final String REMOVE_SNAPSHOT_FILES = "k8s.remove-snapshot-files";
 
     private UndoRecords() {
     }
@@ -86,6 +88,20 @@ final class UndoRecords {
         params.put("port", Integer.toString(port));
         return new UndoRecord(PLATFORM, AGENT, params, "leave maintenance mode (agent on port " + port + " of pod "
                 + namespace + "/" + pod + ")", true);
+    }
+
+    /**
+     * Deletes the snapshot files Node wrote into the container after the run's signal. The pod's
+     * uid guards against a new pod of the same name, whose files are not ours.
+     */
+    static UndoRecord removeSnapshotFiles(PodTarget target, HeapDumpFiles files, List<String> existing) {
+        Map<String, String> params = new LinkedHashMap<>(files.toParams(existing));
+        params.put("namespace", target.namespace());
+        params.put("pod", target.pod());
+        params.put("uid", target.uid());
+        params.put("container", target.container());
+        return new UndoRecord(PLATFORM, REMOVE_SNAPSHOT_FILES, params, "remove the heap snapshot pid " + files.pid()
+                + " wrote into " + files.directory() + " of pod " + target.namespace() + "/" + target.pod(), false);
     }
 
     static UndoRecord hook(Map<String, String> values) {

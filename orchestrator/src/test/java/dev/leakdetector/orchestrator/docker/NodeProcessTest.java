@@ -1,8 +1,7 @@
 package dev.leakdetector.orchestrator.docker;
 
+import dev.leakdetector.orchestrator.dumps.DumpTarget;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +26,7 @@ class NodeProcessTest {
                 + "T nc\nT kill\n";
         NodeProcess service = NodeProcess.service(NodeProcess.parse(output));
         assertThat(service.pid()).isEqualTo(7);
-        assertThat(service.catchesSigusr1()).isTrue();
+        assertThat(catchesSigusr1(service)).isTrue();
         assertThat(service.arguments()).containsExactly("/usr/bin/node", "/app/server.js");
         assertThat(ContainerTools.toolsFrom(ContainerTools.lines(output))).containsExactlyInAnyOrder("nc", "kill");
     }
@@ -69,26 +68,11 @@ class NodeProcessTest {
     @Test
     void sigusr1NotCaughtIsSeen() {
         NodeProcess p = NodeProcess.parse(process(1, 0, "node", "/usr/bin/node", "0000000000004002", "node", "a.js")).get(0);
-        assertThat(p.catchesSigusr1()).isFalse();
+        assertThat(catchesSigusr1(p)).isFalse();
     }
 
-    @Test
-    void nodeFlagsComeFromOptionsBeforeTheScriptAndNodeOptions() {
-        NodeFlags flags = NodeFlags.of(List.of("node", "--inspect-port=9300", "--heapsnapshot-signal", "SIGUSR2",
-                "server.js", "--disable-sigusr1"), null);
-        assertThat(flags.inspectPort()).isEqualTo(9300);
-        assertThat(flags.heapsnapshotSignal()).isEqualTo("SIGUSR2");
-        // After the script, the flag is the application's argument, not Node's.
-        assertThat(flags.sigusr1Disabled()).isFalse();
-        NodeFlags fromEnv = NodeFlags.of(List.of("node", "server.js"), "--disable-sigusr1 --inspect-port=0.0.0.0:9400");
-        assertThat(fromEnv.sigusr1Disabled()).isTrue();
-        assertThat(fromEnv.inspectPort()).isEqualTo(9400);
-        assertThat(NodeFlags.of(List.of("node", "server.js"), "").inspectPort()).isEqualTo(9229);
-        NodeFlags dump = NodeFlags.of(List.of("node", "--max_old_space_size=300", "--diagnostic-dir", "heap", "app.js"),
-                "--max-old-space-size=512");
-        // Node 20 measured: the command line's 300 wins over NODE_OPTIONS' 512.
-        assertThat(dump.maxOldSpaceMiB()).isEqualTo(300);
-        assertThat(dump.diagnosticDir()).isEqualTo("heap");
+    private static boolean catchesSigusr1(NodeProcess process) {
+        return new DumpTarget("container c", process.pid(), process.caught(), null).catches("SIGUSR1");
     }
 
     @Test

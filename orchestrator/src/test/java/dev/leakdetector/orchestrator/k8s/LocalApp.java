@@ -38,10 +38,22 @@ final class LocalApp implements AutoCloseable {
 
     /** A script with arguments; it must print {"port": N} once it listens. Its stderr goes to {@code log}. */
     static LocalApp start(Path script, List<String> args, Map<String, String> env, Path log) throws IOException {
+        return start(List.of(), script, args, env, log);
+    }
+
+    /**
+     * The same with Node options before the script. It runs in the directory of {@code log} (a
+     * test's temporary one), where a --heapsnapshot-signal writes its snapshots.
+     */
+    static LocalApp start(List<String> nodeOptions, Path script, List<String> args, Map<String, String> env, Path log)
+            throws IOException {
         int inspector = freePort();
-        List<String> command = new java.util.ArrayList<>(List.of("node", script.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of("node"));
+        command.addAll(nodeOptions);
+        command.add(script.toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .directory(log.toAbsolutePath().getParent().toFile());
         builder.environment().remove("LEAK_DETECTOR_AGENT_TOKEN");
         builder.environment().put("NODE_OPTIONS", "--inspect-port=" + inspector);
         builder.environment().putAll(env);
@@ -68,7 +80,7 @@ final class LocalApp implements AutoCloseable {
         return app;
     }
 
-    private static String script(String resource) {
+    static String script(String resource) {
         try {
             return Paths.get(LocalApp.class.getClassLoader().getResource(resource).toURI()).toString();
         } catch (URISyntaxException e) {

@@ -34,7 +34,7 @@ final class LocalPods implements PodExec, PortForwarder, AutoCloseable {
      * @param pids    host pids that are "in the container" (the process listing shows only these)
      * @param ports   pod port → local port
      * @param env     the container's environment for exec
-     * @param noShell behave like a distroless image: no sh, no kill
+     * @param noShell behave like a distroless image: no sh, no kill, no cat; Node is the only executable
      */
     record Container(Set<Long> pids, Map<Integer, Integer> ports, Map<String, String> env, boolean noShell) {
     }
@@ -63,19 +63,37 @@ final class LocalPods implements PodExec, PortForwarder, AutoCloseable {
         }
     }
 
+    /** How many port-forwards were ever opened. */
+    int tunnelsOpened() {
+        return relays.size();
+    }
+
     @Override
     public Result exec(String namespace, String pod, String container, List<String> command, Duration timeout)
             throws OrchestrationException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Result result = stream(namespace, pod, container, command, out, timeout);
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        if (command.contains(NodeProcesses.SHELL_LISTING) || command.contains(NodeProcesses.NODE_LISTING)) {
+            stdout = onlyThePod(stdout, pods.get(namespace + "/" + pod).pids());
+        }
+        return new Result(result.exitCode(), stdout, result.stderr());
+    }
+
+    @Override
+    public Result stream(String namespace, String pod, String container, List<String> command, OutputStream stdout,
+                         Duration timeout) throws OrchestrationException {
         Container c = pods.get(namespace + "/" + pod);
         if (c == null) {
             throw new OrchestrationException("exec in pod " + namespace + "/" + pod + ": not found");
         }
         execs.add(pod + ": " + String.join(" ", command.stream().map(a -> a.contains("\n") ? "<script>" : a).toList()));
         String program = command.get(0);
-        if (c.noShell() && (program.equals("sh") || program.equals("kill"))) {
+        if (c.noShell() && !program.substring(program.lastIndexOf('/') + 1).equals("node")) {
+            // A distroless image: Node is the only executable there is.
             return new Result(-1, "", "exec: \"" + program + "\": executable file not found in $PATH: unknown");
         }
-        if (program.equals("kill") && !c.pids().contains(Long.parseLong(command.get(2)))) {
+        if (String.join(" ", command).contains("kill") && c.pids().stream().noneMatch(pid -> names(command, pid))) {
             // Never signal a process of this machine that the pretend pod does not own.
             return new Result(1, "", "kill: no such process");
         }
@@ -86,23 +104,26 @@ final class LocalPods implements PodExec, PortForwarder, AutoCloseable {
             builder.environment().putAll(c.env());
             Process process = builder.start();
             process.getOutputStream().close();
-            byte[] out = process.getInputStream().readAllBytes();
+            // Errors are a line or two: read them after the output, which may be a whole snapshot.
+            process.getInputStream().transferTo(stdout);
             byte[] err = process.getErrorStream().readAllBytes();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new OrchestrationException("exec timed out");
             }
-            String stdout = new String(out, StandardCharsets.UTF_8);
-            if (command.contains(NodeProcesses.SHELL_LISTING) || command.contains(NodeProcesses.NODE_LISTING)) {
-                stdout = onlyThePod(stdout, c.pids());
-            }
-            return new Result(process.exitValue(), stdout, new String(err, StandardCharsets.UTF_8));
+            return new Result(process.exitValue(), "", new String(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
             return new Result(127, "", e.getMessage() + ": not found");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OrchestrationException("interrupted");
         }
+    }
+
+    /** Whether the command names the pid: as an argument, or inside a script ({@code process.kill(42,…)}). */
+    private static boolean names(List<String> command, long pid) {
+        String p = Long.toString(pid);
+        return command.stream().anyMatch(a -> a.equals(p) || a.contains("(" + p + ","));
     }
 
     /** The listing ran on this machine: keep its own line and the pod's processes, as a pid namespace would. */

@@ -1,6 +1,7 @@
 package dev.leakdetector.orchestrator.k8s;
 
 import dev.leakdetector.orchestrator.workflow.DrainMethod;
+import dev.leakdetector.orchestrator.workflow.SnapshotMethod;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -67,9 +68,12 @@ class ManifestsTest {
             for (DrainMethod method : List.of(DrainMethod.READINESS_GATE, DrainMethod.RELABEL, DrainMethod.FILE,
                     DrainMethod.AGENT, DrainMethod.NONE)) {
                 PodTarget target = target(owner);
-                for (AccessReview.Permission p : Preflight.permissions(target, DrainPlan.choose(target, method))) {
-                    checked.add(p.verb() + " " + (p.subresource().isEmpty() ? p.resource() : p.resource() + "/"
-                            + p.subresource()) + (p.group().isEmpty() ? "" : "." + p.group()));
+                for (SnapshotMethod snapshots : SnapshotMethod.values()) {
+                    for (AccessReview.Permission p : Preflight.permissions(target, DrainPlan.choose(target, method),
+                            snapshots)) {
+                        checked.add(p.verb() + " " + (p.subresource().isEmpty() ? p.resource() : p.resource() + "/"
+                                + p.subresource()) + (p.group().isEmpty() ? "" : "." + p.group()));
+                    }
                 }
             }
         }
@@ -108,7 +112,7 @@ class ManifestsTest {
 
     private static PodTarget target(String owner) {
         return new PodTarget("shop", "web-1", "uid", "app", "node", "10.0.0.1", owner, "web", "web-5c8d7",
-                List.of("web"), "app", List.of(), List.of(Names.OWN_READINESS_GATE), 9229, false, "/tmp/maintenance",
+                List.of("web"), "app", List.of(), List.of(Names.OWN_READINESS_GATE), 9229, "/tmp/maintenance",
                 9339, -1, 8080);
     }
 

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -162,15 +163,22 @@ class PreflightTest {
     }
 
     @Test
-    void aDisabledSigusr1IsRefusedFromThePodSpec() throws Exception {
-        PodSpec spec = K8sTestbed.spec(false, new ContainerBuilder().withName("app").withImage("node:22")
-                .withCommand("node", "--disable-sigusr1", "server.js").build());
+    void aServiceWithoutAnInspectorNorTheSignalIsRefusedWithTheWayOut() throws Exception {
+        // The running process is what counts: its command line says --inspect-port=0, whatever the spec says.
+        Path maintenance = dir.resolve("maintenance-locked");
+        PodSpec spec = K8sTestbed.spec(false, new ContainerBuilder().withName("app").withImage("node:20")
+                .withCommand("node", "server.js").build());
         bed.runningPod("locked", null, Map.of("app", "locked"), spec, 15);
+        LocalApp app = bed.closeLater(LocalApp.start(List.of("--inspect-port=0"),
+                java.nio.file.Paths.get(LocalApp.script("node/k8s-app.js")), List.of(maintenance.toString()), Map.of(),
+                dir.resolve("locked.log")));
+        bed.pods.put(K8sTestbed.NS, "locked", new LocalPods.Container(Set.of(app.pid()), Map.of(), Map.of(), false));
 
         assertThatThrownBy(run(bed.request("locked", DrainMethod.NONE, Duration.ofSeconds(1))))
-                .isInstanceOf(OrchestrationException.class)
-                .hasMessage("container app of pod shop/locked starts Node.js with --disable-sigusr1, so its inspector"
-                        + " cannot be opened from outside");
+                .isExactlyInstanceOf(OrchestrationException.class)
+                .hasMessage("the service in pod shop/locked (container app) was started with --inspect-port=0, a random"
+                        + " port only its own stderr shows; start Node with --heapsnapshot-signal=SIGUSR2 (leak-detector"
+                        + " then uses that signal), or run 'leak-detector-agent internal-snapshot' inside the container");
         assertNothingChanged();
     }
 

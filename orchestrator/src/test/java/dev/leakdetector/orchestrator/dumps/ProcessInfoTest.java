@@ -1,4 +1,4 @@
-package dev.leakdetector.orchestrator.docker;
+package dev.leakdetector.orchestrator.dumps;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +10,13 @@ class ProcessInfoTest {
     @Test
     void processFactsAndTheCgroupLimit() {
         ProcessInfo info = ProcessInfo.parse("cwd /app\nUid:\t1000\t1000\t1000\t1001\nGid:\t50\t50\t50\t51\n"
-                + "VmRSS:\t  102400 kB\nlimit 536870912\nusage 123\n");
+                + "Groups:\t4 27 \nVmRSS:\t  102400 kB\nlimit 536870912\nusage 123\n");
         assertThat(info.cwd()).isEqualTo("/app");
         assertThat(info.user()).isEqualTo("1001:51"); // the file-system ids: what Node creates files as
+        assertThat(info.groups()).containsExactlyInAnyOrder(4L, 27L);
+        assertThat(info.inGroup(27)).isTrue();
+        assertThat(info.inGroup(51)).isTrue();
+        assertThat(info.inGroup(50)).isFalse();
         assertThat(info.rss()).isEqualTo(100L << 20);
         assertThat(info.memoryLimit()).isEqualTo(512L << 20);
         assertThat(info.memory(7, 0).constrained()).isEqualTo(512L << 20);

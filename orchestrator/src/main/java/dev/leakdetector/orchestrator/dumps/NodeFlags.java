@@ -1,27 +1,37 @@
-package dev.leakdetector.orchestrator.docker;
+package dev.leakdetector.orchestrator.dumps;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The Node.js options of the service that matter for capture, from its command line (Node's own
  * options come before the script; later ones belong to the application) and {@code NODE_OPTIONS}.
  *
- * @param inspectPort       where SIGUSR1 opens the inspector: {@code --inspect-port}, else 9229
- * @param sigusr1Disabled   started with {@code --disable-sigusr1}
+ * @param inspectPort        where SIGUSR1 opens the inspector: {@code --inspect-port}, else 9229
+ * @param sigusr1Disabled    started with {@code --disable-sigusr1}
  * @param heapsnapshotSignal the signal of {@code --heapsnapshot-signal}, or null
- * @param diagnosticDir     where {@code --heapsnapshot-signal} writes ({@code --diagnostic-dir}), or null:
- *                          the process's working directory
- * @param maxOldSpaceMiB    {@code --max-old-space-size} in MiB, or 0 when not given
+ * @param diagnosticDir      where {@code --heapsnapshot-signal} writes ({@code --diagnostic-dir}), or null:
+ *                           the process's working directory
+ * @param maxOldSpaceMiB     {@code --max-old-space-size} in MiB, or 0 when not given
  */
-record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSignal, String diagnosticDir,
-                 long maxOldSpaceMiB) {
+public record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSignal, String diagnosticDir,
+                        long maxOldSpaceMiB) {
+    /** Where SIGUSR1 opens the inspector when nothing says otherwise. */
+    public static final int DEFAULT_INSPECT_PORT = 9229;
+
     /** Node options whose value may follow as the next argument. */
-    private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("--inspect-port", "--debug-port",
+    private static final Set<String> TAKES_VALUE = Set.of("--inspect-port", "--debug-port",
             "--heapsnapshot-signal", "-r", "--require", "--import", "--loader", "--experimental-loader", "--title",
             "--env-file", "-C", "--conditions", "--diagnostic-dir", "--redirect-warnings", "--stack-size");
 
-    static NodeFlags of(List<String> arguments, String nodeOptions) {
+    /**
+     * The options of a running process.
+     *
+     * @param arguments   its argv, as {@code /proc/PID/cmdline} has it
+     * @param nodeOptions its {@code NODE_OPTIONS}, or null
+     */
+    public static NodeFlags of(List<String> arguments, String nodeOptions) {
         List<String> options = new ArrayList<>();
         for (int i = 1; i < arguments.size(); i++) {
             String arg = arguments.get(i);
@@ -38,16 +48,25 @@ record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSi
             // Node reads NODE_OPTIONS first, so the command line wins where both set an option.
             options.addAll(0, List.of(nodeOptions.trim().split("\\s+")));
         }
-        int port = 9229;
+        return ofWords(options);
+    }
+
+    /**
+     * The options found anywhere in a list of words, in order (a later one wins). For a command
+     * that is not Node's own argv, such as a pod spec's {@code sh -c "node --inspect-port=0 app.js"}
+     * split into words: there is no telling where Node's options end.
+     */
+    public static NodeFlags ofWords(List<String> words) {
+        int port = DEFAULT_INSPECT_PORT;
         boolean disabled = false;
         String signal = null;
         String diagnosticDir = null;
         long maxOldSpace = 0;
-        for (int i = 0; i < options.size(); i++) {
+        for (int i = 0; i < words.size(); i++) {
             // V8's own flags may be spelled with underscores.
-            String option = options.get(i).startsWith("--max_old_space_size=")
-                    ? "--max-old-space-size=" + options.get(i).substring(21) : options.get(i);
-            String next = i + 1 < options.size() ? options.get(i + 1) : null;
+            String option = words.get(i).startsWith("--max_old_space_size=")
+                    ? "--max-old-space-size=" + words.get(i).substring(21) : words.get(i);
+            String next = i + 1 < words.size() ? words.get(i + 1) : null;
             String value;
             if ((value = value(option, next, "--inspect-port")) != null
                     || (value = value(option, next, "--debug-port")) != null) {
@@ -60,7 +79,8 @@ record NodeFlags(int inspectPort, boolean sigusr1Disabled, String heapsnapshotSi
                 maxOldSpace = megabytes(value, maxOldSpace);
             } else if (option.equals("--disable-sigusr1")) {
                 disabled = true;
-            } else if (option.startsWith("--inspect=") || option.startsWith("--inspect-brk=")) {
+            } else if (option.startsWith("--inspect=") || option.startsWith("--inspect-brk=")
+                    || option.startsWith("--inspect-wait=")) {
                 port = port(option.substring(option.indexOf('=') + 1), port);
             }
         }

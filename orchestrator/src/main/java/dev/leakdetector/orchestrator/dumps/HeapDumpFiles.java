@@ -1,8 +1,7 @@
-package dev.leakdetector.orchestrator.docker;
+package dev.leakdetector.orchestrator.dumps;
 
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,23 +10,20 @@ import java.util.Map;
 /**
  * The {@code Heap.<date>.<time>.<pid>.<thread>.<seq>.heapsnapshot} files that one Node process's
  * {@code --heapsnapshot-signal} writes into one directory of its container: which there are, how
- * far one is, and deleting the ones the run caused. Every exec runs as the process's own user, so
- * it sees and may delete what Node wrote.
+ * far one is, and deleting the ones the run caused. Every exec asks for the process's own user,
+ * so that it sees and may delete what Node wrote.
  *
- * @param exec        runs the commands
- * @param containerId the container
- * @param commands    sh or node forms
- * @param user        {@code uid:gid} of the Node process, or null for the container's user
- * @param directory   where the process writes its snapshots
- * @param pid         the process, in the container's pid namespace
+ * @param shell     runs the commands in the container
+ * @param commands  sh or node forms
+ * @param user      {@code uid:gid} of the Node process, or null for the container's user
+ * @param directory where the process writes its snapshots
+ * @param pid       the process, in the container's pid namespace
  */
-record HeapDumpFiles(ContainerExec exec, String containerId, DumpCommands commands, String user, String directory,
-                     long pid) {
-    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
+public record HeapDumpFiles(TargetShell shell, DumpCommands commands, String user, String directory, long pid) {
 
     /** How far a snapshot file is, as {@link DumpCommands#state} sees it. */
-    record State(boolean processGone, boolean absent, long size, boolean jsonClosed, String open) {
-        static State parse(String output) {
+    public record State(boolean processGone, boolean absent, long size, boolean jsonClosed, String open) {
+        public static State parse(String output) {
             boolean gone = false;
             boolean absent = false;
             long size = -1;
@@ -54,18 +50,18 @@ record HeapDumpFiles(ContainerExec exec, String containerId, DumpCommands comman
         }
 
         /** The writer has let go of the file, or we cannot tell ("unknown"). */
-        boolean released() {
+        public boolean released() {
             return !open.equals("yes");
         }
     }
 
     /** What {@link #list} found: this process's snapshot files, and whether the process still exists. */
-    record Listing(List<String> names, boolean processGone) {
+    public record Listing(List<String> names, boolean processGone) {
     }
 
     /** This process's snapshot files in the directory, by name. */
-    Listing list() throws OrchestrationException {
-        ContainerExec.Result result = run(commands.list(directory, pid));
+    public Listing list() throws OrchestrationException {
+        TargetShell.Result result = run(commands.list(directory, pid));
         List<String> names = new ArrayList<>();
         boolean gone = false;
         for (String line : result.out().split("\n")) {
@@ -78,12 +74,12 @@ record HeapDumpFiles(ContainerExec exec, String containerId, DumpCommands comman
         return new Listing(names, gone);
     }
 
-    State state(String name) throws OrchestrationException {
+    public State state(String name) throws OrchestrationException {
         return State.parse(run(commands.state(path(name), pid)).out());
     }
 
     /** Deletes this process's snapshot files except {@code keep} (which were there before the run's signal). */
-    void removeAllBut(List<String> keep) throws OrchestrationException {
+    public void removeAllBut(List<String> keep) throws OrchestrationException {
         List<String> ours = new ArrayList<>(list().names());
         ours.removeAll(keep);
         if (!ours.isEmpty()) {
@@ -91,38 +87,48 @@ record HeapDumpFiles(ContainerExec exec, String containerId, DumpCommands comman
         }
     }
 
-    String path(String name) {
+    public String path(String name) {
         return directory.endsWith("/") ? directory + name : directory + "/" + name;
     }
 
     /** Whether a file name is a snapshot of this pid: Node puts the pid in the fourth field. */
-    static boolean ofProcess(String name, long pid) {
+    public static boolean ofProcess(String name, long pid) {
         String[] parts = name.split("\\.");
         return parts.length == 7 && parts[0].equals("Heap") && parts[3].equals(Long.toString(pid))
                 && parts[6].equals("heapsnapshot");
     }
 
-    /** For an undo record, replayable by another process. */
-    Map<String, String> toParams() {
-        Map<String, String> params = new HashMap<>(commands.tools().toParams());
-        params.put("containerId", containerId);
+    /**
+     * For an undo record, replayable by another process: how to exec, as whom, where, which pid,
+     * and the files that were there before the signal (names cannot hold a '/', so it separates them).
+     * The platform adds where the container is.
+     */
+    public Map<String, String> toParams(List<String> existing) {
+        Map<String, String> params = new HashMap<>(commands.toParams());
         params.put("user", user == null ? "" : user);
         params.put("directory", directory);
         params.put("pid", Long.toString(pid));
+        params.put("existing", String.join("/", existing));
         return params;
     }
 
-    static HeapDumpFiles fromParams(ContainerExec exec, Map<String, String> params) {
+    public static HeapDumpFiles fromParams(TargetShell shell, Map<String, String> params) {
         String user = params.getOrDefault("user", "");
-        return new HeapDumpFiles(exec, params.get("containerId"), new DumpCommands(ContainerTools.fromParams(params)),
-                user.isEmpty() ? null : user, params.get("directory"), Long.parseLong(params.get("pid")));
+        return new HeapDumpFiles(shell, DumpCommands.fromParams(params), user.isEmpty() ? null : user,
+                params.get("directory"), Long.parseLong(params.get("pid")));
     }
 
-    private ContainerExec.Result run(List<String> command) throws OrchestrationException {
-        ContainerExec.Result result = exec.run(containerId, command, EXEC_TIMEOUT, user);
+    /** The files an undo record says were there before the signal. */
+    public static List<String> existingFromParams(Map<String, String> params) {
+        String existing = params.getOrDefault("existing", "");
+        return existing.isEmpty() ? List.of() : List.of(existing.split("/"));
+    }
+
+    private TargetShell.Result run(List<String> command) throws OrchestrationException {
+        TargetShell.Result result = shell.run(command, user);
         if (!result.ok()) {
-            throw new OrchestrationException("'" + ContainerExec.shortCommand(command) + "' failed in container "
-                    + ContainerExec.shortId(containerId) + " (exit " + result.exitCode() + ": " + result.lastLine() + ")");
+            throw new OrchestrationException("'" + TargetShell.shortCommand(command) + "' failed in "
+                    + shell.displayName() + " (exit " + result.exitCode() + ": " + result.lastLine() + ")");
         }
         return result;
     }

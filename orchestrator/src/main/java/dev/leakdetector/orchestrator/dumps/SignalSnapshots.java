@@ -1,6 +1,5 @@
-package dev.leakdetector.orchestrator.docker;
+package dev.leakdetector.orchestrator.dumps;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.leakdetector.capture.SnapshotBudget;
 import dev.leakdetector.capture.TargetMemory;
 import dev.leakdetector.heap.parse.ProgressListener;
@@ -19,31 +18,31 @@ import java.util.Map;
 /**
  * Snapshots without an inspector, for a service started with {@code --heapsnapshot-signal=SIG}:
  * the signal goes to Node's pid by exec, Node writes {@code Heap.….heapsnapshot} into its working
- * directory (or {@code --diagnostic-dir}), and the file is copied out through the archive API and
- * deleted in the container. No inspector session ever opens, so V8 keeps its object ids between
- * the two snapshots and the diff is exact.
+ * directory (or {@code --diagnostic-dir}), and the file is copied out through the platform's
+ * {@link DumpChannel} and deleted in the container. No inspector session ever opens, so V8 keeps
+ * its object ids between the two snapshots and the diff is exact.
  *
  * <p>The deletion is registered as an undo before the signal is sent, covering every file of the
  * pid that was not there before it, so a failure, Ctrl-C or a later {@code cleanup} removes a
  * snapshot that was still being written.
  */
-final class SignalSnapshots implements SnapshotSource {
+public final class SignalSnapshots implements SnapshotSource {
 
     /**
      * How long to wait. {@code appear}: for the file after the signal (the event loop must run
      * the listener; {@code LEAK_DETECTOR_SNAPSHOT_APPEAR_SECONDS} changes it); {@code idle}: for a
      * file that does not grow (V8 builds the whole heap graph before it writes a byte);
-     * {@code total}: for one snapshot.
+     * {@code total}: for one snapshot, and for its copy.
      */
-    record Timeouts(Duration appear, Duration idle, Duration total) {
-        static final String APPEAR_VARIABLE = "LEAK_DETECTOR_SNAPSHOT_APPEAR_SECONDS";
+    public record Timeouts(Duration appear, Duration idle, Duration total) {
+        public static final String APPEAR_VARIABLE = "LEAK_DETECTOR_SNAPSHOT_APPEAR_SECONDS";
 
-        static Timeouts defaults() {
+        public static Timeouts defaults() {
             return new Timeouts(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofHours(1));
         }
 
         /** The defaults, with the appear timeout from the environment when it is set. */
-        static Timeouts from(Map<String, String> environment) throws OrchestrationException {
+        public static Timeouts from(Map<String, String> environment) throws OrchestrationException {
             Timeouts defaults = defaults();
             String seconds = environment.get(APPEAR_VARIABLE);
             if (seconds == null || seconds.isBlank()) {
@@ -64,20 +63,16 @@ final class SignalSnapshots implements SnapshotSource {
     /** A file whose size has not changed for this long, and that is closed, is complete. */
     private static final Duration SETTLE = Duration.ofSeconds(1);
 
-    private final DockerClient docker;
-    private final ContainerExec exec;
-    private final TargetContainer container;
     private final SignalPlan plan;
+    private final DumpChannel channel;
     private final RunContext context;
     private final UndoStack.Executor undoer;
     private final boolean force;
 
-    SignalSnapshots(DockerClient docker, TargetContainer container, SignalPlan plan, RunContext context,
-                    UndoStack.Executor undoer, boolean force) {
-        this.docker = docker;
-        this.exec = new ContainerExec(docker);
-        this.container = container;
+    public SignalSnapshots(SignalPlan plan, DumpChannel channel, RunContext context, UndoStack.Executor undoer,
+                           boolean force) {
         this.plan = plan;
+        this.channel = channel;
         this.context = context;
         this.undoer = undoer;
         this.force = force;
@@ -90,9 +85,9 @@ final class SignalSnapshots implements SnapshotSource {
      */
     @Override
     public TargetMemory memory() throws OrchestrationException {
-        ProcessInfo info = plan.processInfo(exec, container);
-        long maxOldSpace = container.flags().maxOldSpaceMiB();
-        TargetMemory memory = info.memory(container.process().pid(), maxOldSpace);
+        ProcessInfo info = plan.processInfo();
+        long maxOldSpace = target().flags().maxOldSpaceMiB();
+        TargetMemory memory = info.memory(target().pid(), maxOldSpace);
         checkDiskSpace(info, maxOldSpace);
         if (memory != null) {
             context.log().accept("no inspector: the heap in use is estimated from the RSS (" + mib(info.rss())
@@ -108,19 +103,19 @@ final class SignalSnapshots implements SnapshotSource {
     }
 
     private void checkDiskSpace(ProcessInfo info, long maxOldSpace) throws OrchestrationException {
-        String directory = plan.directory(info, container);
-        long free = plan.freeSpace(exec, container, directory);
+        String directory = plan.directory(info);
+        long free = plan.freeSpace(directory);
         long needed = info.rss() < 0 ? -1 : info.fileSizeEstimate(maxOldSpace);
         if (free < 0 || needed < 0) {
             context.warn().accept("the free space for the snapshot file in " + directory + " of "
-                    + container.displayName() + " cannot be known; Node exits if it cannot write the whole file");
+                    + target().displayName() + " cannot be known; Node exits if it cannot write the whole file");
             return;
         }
         context.log().accept("free space in " + directory + ": " + mib(free) + ", the snapshot file needs about "
                 + mib(needed));
         if (free < needed) {
             String message = "the snapshot file needs about " + mib(needed) + " in " + directory + " of "
-                    + container.displayName() + " (2 x the estimated heap), but only " + mib(free) + " are free there,"
+                    + target().displayName() + " (2 x the estimated heap), but only " + mib(free) + " are free there,"
                     + " and Node exits when it cannot write the whole file. Free space, or start Node with"
                     + " --diagnostic-dir on a bigger volume";
             if (!force) {
@@ -132,27 +127,25 @@ final class SignalSnapshots implements SnapshotSource {
 
     @Override
     public long take(Path file, boolean gc, ProgressListener progress) throws OrchestrationException {
-        long pid = container.process().pid();
-        ProcessInfo info = plan.processInfo(exec, container);
+        long pid = target().pid();
+        ProcessInfo info = plan.processInfo();
         // Again before each snapshot: the heap grew since the first, and a full disk ends the service.
-        checkDiskSpace(info, container.flags().maxOldSpaceMiB());
-        HeapDumpFiles files = new HeapDumpFiles(exec, container.id(), plan.commands(), plan.user(),
-                plan.directory(info, container), pid);
+        checkDiskSpace(info, target().flags().maxOldSpaceMiB());
+        HeapDumpFiles files = plan.files(info);
         List<String> existing = files.list().names();
-        UndoRecord removal = DockerUndo.removeSnapshotFiles(container.name(), files, existing);
+        UndoRecord removal = channel.removal(files, existing);
         context.undo().register(removal, undoer);
 
-        ContainerExec.Result sent = exec.run(container.id(), plan.commands().signal(pid, plan.signal()),
-                Duration.ofSeconds(30), plan.user());
+        TargetShell.Result sent = plan.shell().run(plan.commands().signal(pid, plan.signal()), plan.user());
         if (!sent.ok()) {
             throw new OrchestrationException("cannot send " + plan.signal() + " to pid " + pid + " in "
-                    + container.displayName() + " (exit " + sent.exitCode() + ": " + sent.lastLine() + ")");
+                    + target().displayName() + " (exit " + sent.exitCode() + ": " + sent.lastLine() + ")");
         }
-        context.log().accept("sent " + plan.signal() + " to pid " + pid + " in " + container.displayName()
+        context.log().accept("sent " + plan.signal() + " to pid " + pid + " in " + target().displayName()
                 + "; waiting for its snapshot in " + files.directory());
         String name = awaitNewFile(files, existing);
         long size = awaitComplete(files, name, progress);
-        long bytes = new ContainerFileCopy(docker).copy(container.id(), files.path(name), size, file, progress);
+        long bytes = channel.copyOut(files.path(name), size, file, progress);
         String failure = context.undo().undoNow(removal);
         if (failure != null) {
             context.warn().accept("the snapshot file stays in the container until the end of the run: " + failure);
@@ -174,9 +167,9 @@ final class SignalSnapshots implements SnapshotSource {
             }
             if (System.nanoTime() > deadline) {
                 throw new OrchestrationException("the snapshot file did not appear in " + files.directory() + " of "
-                        + container.displayName() + " within " + seconds(plan.timeouts().appear()) + " after " + plan.signal()
-                        + " to pid " + files.pid() + " (does the app handle " + plan.signal() + " itself, replacing"
-                        + " Node's --heapsnapshot-signal listener? is its event loop blocked?)");
+                        + target().displayName() + " within " + seconds(plan.timeouts().appear()) + " after "
+                        + plan.signal() + " to pid " + files.pid() + " (does the app handle " + plan.signal() + " itself,"
+                        + " replacing Node's --heapsnapshot-signal listener? is its event loop blocked?)");
             }
             pause();
         }
@@ -195,7 +188,7 @@ final class SignalSnapshots implements SnapshotSource {
             }
             if (state.absent()) {
                 throw new OrchestrationException("the snapshot file " + files.path(name) + " disappeared from "
-                        + container.displayName() + " before it was complete (deleted by someone else?)");
+                        + target().displayName() + " before it was complete (deleted by someone else?)");
             }
             long now = System.nanoTime();
             if (state.size() != lastSize) {
@@ -207,29 +200,33 @@ final class SignalSnapshots implements SnapshotSource {
             progress.onProgress("Target writes its heap snapshot", Math.max(0, state.size()), -1);
             if (now - lastChange > plan.timeouts().idle().toNanos()) {
                 throw new OrchestrationException("the snapshot file " + files.path(name) + " in "
-                        + container.displayName() + " stayed at " + Math.max(0, lastSize) + " bytes for "
+                        + target().displayName() + " stayed at " + Math.max(0, lastSize) + " bytes for "
                         + seconds(plan.timeouts().idle()) + " (is pid " + files.pid() + " stopped, or out of memory?)");
             }
             if (now - start > plan.timeouts().total().toNanos()) {
                 throw new OrchestrationException("the snapshot file " + files.path(name) + " in "
-                        + container.displayName() + " was not complete within " + seconds(plan.timeouts().total()));
+                        + target().displayName() + " was not complete within " + seconds(plan.timeouts().total()));
             }
             pause();
         }
     }
 
+    private DumpTarget target() {
+        return plan.target();
+    }
+
     private OrchestrationException exited() {
-        return new OrchestrationException("pid " + container.process().pid() + " in " + container.displayName()
+        return new OrchestrationException("pid " + target().pid() + " in " + target().displayName()
                 + " exited during the snapshot (killed, or out of memory?)");
     }
 
     /** Shell polls are cheap; each Node helper costs the container about 40 MB, so poll those less. */
     private void pause() throws OrchestrationException {
         try {
-            Thread.sleep(plan.commands().shell() ? 250 : 1000);
+            Thread.sleep(plan.commands().shellForm() ? 250 : 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OrchestrationException("interrupted while waiting for the snapshot of " + container.displayName());
+            throw new OrchestrationException("interrupted while waiting for the snapshot of " + target().displayName());
         }
     }
 
@@ -238,7 +235,7 @@ final class SignalSnapshots implements SnapshotSource {
         return s >= 120 && s % 60 == 0 ? s / 60 + " min" : s + " s";
     }
 
-    static String mib(long bytes) {
+    private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
     }
 

@@ -1,6 +1,9 @@
-package dev.leakdetector.orchestrator.docker;
+package dev.leakdetector.orchestrator.dumps;
 
 import dev.leakdetector.capture.TargetMemory;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The service's Node process as an exec inside its container sees it, without an inspector: its
@@ -11,10 +14,11 @@ import dev.leakdetector.capture.TargetMemory;
  * @param cwd         its working directory, "" when unreadable
  * @param uid         the file-system uid it creates files as, -1 when unknown
  * @param gid         the file-system gid, -1 when unknown
+ * @param groups      its supplementary groups
  * @param rss         resident set size in bytes, -1 when unknown
  * @param memoryLimit the cgroup's memory limit in bytes, 0 when there is none
  */
-record ProcessInfo(boolean gone, String cwd, long uid, long gid, long rss, long memoryLimit) {
+public record ProcessInfo(boolean gone, String cwd, long uid, long gid, Set<Long> groups, long rss, long memoryLimit) {
 
     /**
      * The part of a Node process's RSS that is not JS heap: the binary, its libraries, V8's code
@@ -27,11 +31,16 @@ record ProcessInfo(boolean gone, String cwd, long uid, long gid, long rss, long 
     static final int FILE_SIZE_FACTOR = 2;
     static final long FILE_SIZE_MARGIN = 16L << 20;
 
-    static ProcessInfo parse(String output) {
+    public ProcessInfo {
+        groups = Set.copyOf(groups);
+    }
+
+    public static ProcessInfo parse(String output) {
         boolean gone = false;
         String cwd = "";
         long uid = -1;
         long gid = -1;
+        Set<Long> groups = new LinkedHashSet<>();
         long rss = -1;
         long limit = 0;
         for (String line : output.split("\n")) {
@@ -44,6 +53,13 @@ record ProcessInfo(boolean gone, String cwd, long uid, long gid, long rss, long 
                 uid = fileSystemId(l);
             } else if (l.startsWith("Gid:")) {
                 gid = fileSystemId(l);
+            } else if (l.startsWith("Groups:")) {
+                for (String group : l.substring(7).strip().split("\\s+")) {
+                    long id = number(group);
+                    if (id >= 0) {
+                        groups.add(id);
+                    }
+                }
             } else if (l.startsWith("VmRSS:")) {
                 long kib = number(l.substring(6).replace("kB", "").strip());
                 rss = kib < 0 ? -1 : kib * 1024;
@@ -55,12 +71,17 @@ record ProcessInfo(boolean gone, String cwd, long uid, long gid, long rss, long 
                 }
             }
         }
-        return new ProcessInfo(gone, cwd, uid, gid, rss, limit);
+        return new ProcessInfo(gone, cwd, uid, gid, groups, rss, limit);
     }
 
     /** {@code uid:gid} for an exec that acts as the process does, or null when unknown. */
-    String user() {
+    public String user() {
         return uid < 0 || gid < 0 ? null : uid + ":" + gid;
+    }
+
+    /** Whether the process has the group, as its primary or a supplementary one. */
+    boolean inGroup(long group) {
+        return group == gid || groups.contains(group);
     }
 
     /**
@@ -87,8 +108,8 @@ record ProcessInfo(boolean gone, String cwd, long uid, long gid, long rss, long 
     }
 
     /** The fourth id of a {@code Uid:}/{@code Gid:} line: real, effective, saved, file system. */
-    private static long fileSystemId(String line) {
-        String[] ids = line.substring(4).strip().split("\\s+");
+    static long fileSystemId(String line) {
+        String[] ids = line.substring(line.indexOf(':') + 1).strip().split("\\s+");
         return ids.length >= 4 ? number(ids[3]) : -1;
     }
 

@@ -1,14 +1,15 @@
-package dev.leakdetector.orchestrator.docker;
+package dev.leakdetector.orchestrator.dumps;
 
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 import dev.leakdetector.orchestrator.workflow.SnapshotMethod;
 
 /**
- * Decides, before the run changes anything, how a container's snapshots are taken: through the
+ * Decides, before the run changes anything, how a target's snapshots are taken: through the
  * inspector when Node can open it, else through the service's own {@code --heapsnapshot-signal}
- * when it was started with one. Every refusal says why and what would work.
+ * when it was started with one. Every refusal says why and what would work. The same rules on
+ * every platform that has the fallback (Docker, Kubernetes).
  */
-final class SnapshotMethodChoice {
+public final class SnapshotMethodChoice {
     private static final String NO_FALLBACK = "start Node with --heapsnapshot-signal=SIGUSR2 (leak-detector then"
             + " uses that signal), or run 'leak-detector-agent internal-snapshot' inside the container";
 
@@ -19,9 +20,9 @@ final class SnapshotMethodChoice {
      * @return {@link SnapshotMethod#INSPECTOR} or {@link SnapshotMethod#SIGNAL}
      * @throws OrchestrationException when the requested method cannot work for this target
      */
-    static SnapshotMethod choose(SnapshotMethod requested, TargetContainer container) throws OrchestrationException {
-        String noInspector = inspectorProblem(container);
-        String signal = container.flags().heapsnapshotSignal();
+    public static SnapshotMethod choose(SnapshotMethod requested, DumpTarget target) throws OrchestrationException {
+        String noInspector = inspectorProblem(target);
+        String signal = target.flags().heapsnapshotSignal();
         switch (requested) {
             case INSPECTOR -> {
                 if (noInspector != null) {
@@ -34,9 +35,9 @@ final class SnapshotMethodChoice {
                 if (signal == null) {
                     throw new OrchestrationException("--snapshot-method signal needs a service started with"
                             + " --heapsnapshot-signal=SIGNAL (on its command line or in NODE_OPTIONS); pid "
-                            + container.process().pid() + " in " + container.displayName() + " was not");
+                            + target.pid() + " in " + target.displayName() + " was not");
                 }
-                checkSignal(container, signal);
+                checkSignal(target, signal);
                 return SnapshotMethod.SIGNAL;
             }
             default -> {
@@ -46,36 +47,35 @@ final class SnapshotMethodChoice {
                 if (signal == null) {
                     throw new OrchestrationException(noInspector + "; " + NO_FALLBACK);
                 }
-                checkSignal(container, signal);
+                checkSignal(target, signal);
                 return SnapshotMethod.SIGNAL;
             }
         }
     }
 
     /** Why the inspector cannot be opened in this target, or null when it can. */
-    static String inspectorProblem(TargetContainer container) {
-        NodeProcess node = container.process();
-        if (container.flags().sigusr1Disabled() || !node.catchesSigusr1()) {
-            return "pid " + node.pid() + " in " + container.displayName() + " does not handle SIGUSR1 ("
-                    + (container.flags().sigusr1Disabled() ? "started with --disable-sigusr1" : "no handler")
+    public static String inspectorProblem(DumpTarget target) {
+        boolean disabled = target.flags().sigusr1Disabled();
+        if (disabled || !target.catches("SIGUSR1")) {
+            return "pid " + target.pid() + " in " + target.displayName() + " does not handle SIGUSR1 ("
+                    + (disabled ? "started with --disable-sigusr1" : "no handler")
                     + "), so its inspector cannot be opened and SIGUSR1 could kill it";
         }
-        if (container.flags().inspectPort() == 0) {
-            return "the service in " + container.displayName() + " was started with --inspect-port=0, a random port"
+        if (target.flags().inspectPort() == 0) {
+            return "the service in " + target.displayName() + " was started with --inspect-port=0, a random port"
                     + " only its own stderr shows";
         }
         return null;
     }
 
     /** The dump signal must have a handler: without one, its default action would end the service. */
-    private static void checkSignal(TargetContainer container, String signal) throws OrchestrationException {
-        NodeProcess node = container.process();
-        if (NodeProcess.signalNumber(signal) < 0) {
-            throw new OrchestrationException("pid " + node.pid() + " in " + container.displayName() + " was started"
+    private static void checkSignal(DumpTarget target, String signal) throws OrchestrationException {
+        if (DumpTarget.signalNumber(signal) < 0) {
+            throw new OrchestrationException("pid " + target.pid() + " in " + target.displayName() + " was started"
                     + " with --heapsnapshot-signal=" + signal + ", which is not a signal leak-detector knows");
         }
-        if (!node.catches(signal)) {
-            throw new OrchestrationException("pid " + node.pid() + " in " + container.displayName() + " was started"
+        if (!target.catches(signal)) {
+            throw new OrchestrationException("pid " + target.pid() + " in " + target.displayName() + " was started"
                     + " with --heapsnapshot-signal=" + signal + " but does not handle " + signal + " now (did the app"
                     + " remove the listener?), so sending it could kill the service");
         }
