@@ -75,11 +75,14 @@ public final class LeakAnalyzer {
             Future<SnapshotDigest> afterDigest = background.submit(() -> SnapshotDigest.of(after));
             Future<RetainerPathFinder> finder = background.submit(() -> RetainerPathFinder.build(after));
             progress.onProgress("Loading before: " + beforeFile.getFileName(), 0, -1);
-            SnapshotDigest beforeDigest = SnapshotDigest.of(loader.load(beforeFile, after.interfaceDefinitions()));
+            // Digests never ask for distances: skip that BFS for the earlier snapshots.
+            SnapshotDigest beforeDigest = SnapshotDigest.of(
+                    loader.loadWithoutDistances(beforeFile, after.interfaceDefinitions()));
             SnapshotDigest baselineDigest = null;
             if (baselineFile != null) {
                 progress.onProgress("Loading baseline: " + baselineFile.getFileName(), 0, -1);
-                baselineDigest = SnapshotDigest.of(loader.load(baselineFile, after.interfaceDefinitions()));
+                baselineDigest = SnapshotDigest.of(
+                        loader.loadWithoutDistances(baselineFile, after.interfaceDefinitions()));
             }
             return analyze(baselineDigest, beforeDigest, after, result(afterDigest), target, result(finder));
         } finally {

@@ -87,8 +87,15 @@ public final class HeapSnapshot {
         return dominatorTree;
     }
 
-    /** Distance from the GC roots; see {@link dev.leakdetector.heap.paths.Distances}. */
+    /**
+     * Distance from the GC roots; see {@link dev.leakdetector.heap.paths.Distances}.
+     *
+     * @throws IllegalStateException when the snapshot was loaded without distances
+     */
     public int distance(int nodeOrdinal) {
+        if (distances == null) {
+            throw new IllegalStateException("loaded without distances: " + file);
+        }
         return distances[nodeOrdinal];
     }
 

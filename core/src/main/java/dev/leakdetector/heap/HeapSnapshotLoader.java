@@ -74,6 +74,22 @@ public final class HeapSnapshotLoader {
      */
     public HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
+        return load(file, interfaceDefinitions, true);
+    }
+
+    /**
+     * As {@link #load(Path, List)}, without distances from the GC roots: for an earlier snapshot of
+     * a comparison, which is only digested by class and id and never asked for a distance. The BFS
+     * over every edge is a second's work on a 1 GB snapshot, on the thread the dominators share
+     * their core with. The snapshot's {@link HeapSnapshot#distance} then throws.
+     */
+    public HeapSnapshot loadWithoutDistances(Path file, List<InterfaceInference.Definition> interfaceDefinitions)
+            throws IOException, SnapshotFormatException, HeapTooLargeException {
+        return load(file, interfaceDefinitions, false);
+    }
+
+    private HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions, boolean withDistances)
+            throws IOException, SnapshotFormatException, HeapTooLargeException {
         ProgressListener progress = options.progress();
         Steps steps = new Steps(progress);
 
@@ -98,7 +114,7 @@ public final class HeapSnapshotLoader {
             byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
             steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
             selfSizesFinal.complete(null);
-            int[] distances = steps.run("distances", () -> Distances.compute(graph));
+            int[] distances = withDistances ? steps.run("distances", () -> Distances.compute(graph)) : null;
             int[] classIndex = steps.run("class names", () -> ClassNames.compute(graph));
             List<InterfaceInference.Definition> definitions = interfaceDefinitions != null ? interfaceDefinitions
                     : steps.run("infer interfaces", () -> InterfaceInference.infer(graph));

@@ -23,13 +23,17 @@ public final class ClassAggregates {
         this.distances = distances;
     }
 
+    /** @param nodeDistances per node, or null when the snapshot was loaded without them */
     public static ClassAggregates compute(HeapGraph graph, ClassKeys keys, long[] retained, int[] nodeDistances,
                                           DominatorTree tree) {
         int classCount = keys.classes().size();
         int[] counts = new int[classCount];
         long[] self = new long[classCount];
-        int[] distances = new int[classCount];
-        java.util.Arrays.fill(distances, Integer.MAX_VALUE);
+        // Null when the snapshot was loaded without node distances.
+        int[] distances = nodeDistances == null ? null : new int[classCount];
+        if (distances != null) {
+            java.util.Arrays.fill(distances, Integer.MAX_VALUE);
+        }
         int[] classOf = keys.rawClassOf();
         for (int node = 0; node < graph.nodeCount(); node++) {
             long size = graph.selfSize(node);
@@ -39,7 +43,9 @@ public final class ClassAggregates {
             int c = classOf[node];
             counts[c]++;
             self[c] += size;
-            distances[c] = Math.min(distances[c], nodeDistances[node]);
+            if (distances != null) {
+                distances[c] = Math.min(distances[c], nodeDistances[node]);
+            }
         }
 
         // Depth-first over the dominator tree; active[c] counts the counted instances of class c
@@ -92,8 +98,15 @@ public final class ClassAggregates {
         return retainedSizes[classId];
     }
 
-    /** The smallest distance from the GC roots among the instances (see {@code Distances}). */
+    /**
+     * The smallest distance from the GC roots among the instances (see {@code Distances}).
+     *
+     * @throws IllegalStateException when the snapshot was loaded without distances
+     */
     public int distance(int classId) {
+        if (distances == null) {
+            throw new IllegalStateException("loaded without distances");
+        }
         return distances[classId];
     }
 }
