@@ -13,12 +13,8 @@ import dev.leakdetector.orchestrator.workflow.UndoStack;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -29,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.OTHER;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.OTHER;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,26 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then {@code cleanup} from another platform instance, as another process would: from the
  * journal, and from the cluster's own annotations and labels when the journal is lost.
  */
-@EnableKubernetesMockClient(crud = true)
 class CleanupTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
-
-    @BeforeEach
-    void setUp() {
-        bed = new K8sTestbed(server, client, dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
-    }
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
 
     /** Runs the workflow's first steps by hand, up to a drained target, and then simply stops. */
     private Path killedMidRun(String pod, DrainMethod method, String runId) throws Exception {
@@ -87,7 +69,7 @@ class CleanupTest {
 
     @Test
     void theJournalIsReplayedAndASecondCleanupFindsNothing() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         String runId = "ld-20261128-120000-dead";
         Path runs = killedMidRun(TARGET, DrainMethod.READINESS_GATE, runId);
         Pod drained = bed.pod(TARGET);
@@ -114,7 +96,7 @@ class CleanupTest {
 
     @Test
     void withoutTheJournalTheClusterSaysWhatToUndo() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         String runId = "ld-20261128-120000-d00d";
         Path runs = killedMidRun(TARGET, DrainMethod.READINESS_GATE, runId);
         Files.delete(runs.resolve(runId).resolve(Journal.FILE_NAME));
