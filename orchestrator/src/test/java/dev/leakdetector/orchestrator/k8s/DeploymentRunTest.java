@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static dev.leakdetector.orchestrator.k8s.K8sTestbed.OTHER;
 import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
@@ -98,13 +96,7 @@ class DeploymentRunTest {
         assertThat(bed.pods.execs()).anyMatch(e -> e.startsWith(TARGET + ": kill -USR1 "));
 
         // The final state: as before the run.
-        await("the extra pod removed", () -> bed.allPods().size() == 2);
-        Deployment deployment = bed.client.apps().deployments().inNamespace(K8sTestbed.NS).withName("web").get();
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(deployment.getMetadata().getAnnotations()).doesNotContainKeys(Names.SCALED_ANNOTATION,
-                Names.REPLICAS_BEFORE_ANNOTATION, Names.TARGET_POD_ANNOTATION);
-        assertThat(bed.allPods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(TARGET, OTHER);
-        Pod target = bed.pod(TARGET);
+        Pod target = bed.assertDeploymentAsBefore();
         assertThat(target.getMetadata().getAnnotations()).doesNotContainKeys(Names.DELETION_COST, Names.DRAIN_ANNOTATION,
                 Names.DRAIN_METHOD_ANNOTATION, Names.PREVIOUS_COST_ANNOTATION, Names.RUN_ANNOTATION);
         assertThat(PodState.condition(target, Names.OWN_READINESS_GATE).getStatus()).isEqualTo("True");
@@ -120,15 +112,4 @@ class DeploymentRunTest {
         return slice.getEndpoints().stream().anyMatch(e -> e.getTargetRef().getName().equals(pod)
                 && Boolean.TRUE.equals(e.getConditions().getReady()));
     }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
 }

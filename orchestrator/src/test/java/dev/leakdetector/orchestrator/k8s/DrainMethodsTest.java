@@ -27,7 +27,7 @@ import java.util.Set;
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.DEPLOYMENT;
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.PODS;
 import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -47,6 +47,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -272,6 +274,31 @@ final class K8sTestbed implements BeforeEachCallback, AfterEachCallback {
     <T extends AutoCloseable> T closeLater(T closeable) {
         closing.add(closeable);
         return closeable;
+    }
+
+    /** Polls for up to 20 s: the fake controllers and the platform's undo act in the background. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * What every run must leave of deployment web: two replicas again, none of its scale-up
+     * annotations, and the two pods it had. Returns the target for the checks that differ.
+     */
+    Pod assertDeploymentAsBefore() throws InterruptedException {
+        await("two pods", () -> allPods().size() == 2);
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("web").get();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getMetadata().getAnnotations()).doesNotContainKeys(Names.SCALED_ANNOTATION,
+                Names.REPLICAS_BEFORE_ANNOTATION, Names.TARGET_POD_ANNOTATION);
+        assertThat(allPods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(TARGET, OTHER);
+        return pod(TARGET);
     }
 
     // ---- what the platform did

@@ -205,7 +205,7 @@ class PreflightTest {
     void aTargetThatIsNotReadyIsRefused() throws Exception {
         bed.cluster(true);
         bed.fake.neverReady(p -> p.getMetadata().getName().equals(TARGET));
-        DeploymentRunTest.await("the target not Ready", () -> !PodState.ready(bed.pod(TARGET)));
+        K8sTestbed.await("the target not Ready", () -> !PodState.ready(bed.pod(TARGET)));
 
         assertThatThrownBy(run(bed.request(TARGET, null, Duration.ofSeconds(1))))
                 .isInstanceOf(OrchestrationException.class)

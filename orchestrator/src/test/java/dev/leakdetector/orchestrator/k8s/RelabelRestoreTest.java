@@ -8,7 +8,6 @@ import dev.leakdetector.orchestrator.workflow.RunContext;
 import dev.leakdetector.orchestrator.workflow.RunRequest;
 import dev.leakdetector.orchestrator.workflow.Target;
 import dev.leakdetector.orchestrator.workflow.UndoStack;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,13 +36,9 @@ class RelabelRestoreTest {
     @RegisterExtension
     final K8sTestbed bed = new K8sTestbed(() -> dir);
 
-    @BeforeEach
-    void setUp() throws Exception {
-        bed.cluster(false);
-    }
-
     @Test
     void theLabelGoesBackOnlyOnceTheTargetIsReadyAgain() throws Exception {
+        bed.cluster(false);
         String runId = "ld-20261128-120000-ab12";
         Path directory = Files.createDirectories(dir.resolve(runId));
         RunRequest request = bed.request(TARGET, DrainMethod.RELABEL, Duration.ofSeconds(1));

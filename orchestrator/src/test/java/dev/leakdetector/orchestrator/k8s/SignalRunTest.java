@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 
 import static dev.leakdetector.orchestrator.k8s.K8sTestbed.OTHER;
 import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
