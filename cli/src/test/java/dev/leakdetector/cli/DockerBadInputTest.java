@@ -1,10 +1,9 @@
 package dev.leakdetector.cli;
 
 import com.github.dockerjava.api.model.Container;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,38 +28,19 @@ class DockerBadInputTest {
     @TempDir
     Path dir;
 
-    private DockerTestEnv docker;
-
-    @BeforeEach
-    void daemon() {
-        docker = DockerTestEnv.get();
-    }
-
-    @AfterEach
-    void removeContainers() {
-        if (docker != null) { // null when the test was skipped for want of a daemon
-            docker.removeTestContainers();
-        }
-    }
-
-    private CliRunner.Result run(String container, String... extra) {
-        List<String> args = new ArrayList<>(List.of("run", "--replace-strategy", "docker", "--container-id", container,
-                "--delay", "0.1", "--drain-grace-period", "1s", "--output-dir", dir.resolve("reports").toString(),
-                "--no-progress"));
-        args.addAll(List.of(extra));
-        return CliRunner.run(docker.environment(), args.toArray(String[]::new));
-    }
+    @RegisterExtension
+    final DockerCli cli = new DockerCli(() -> dir);
 
     /** The ids of all containers, to show that a refused run created none. */
     private List<String> allContainers() {
-        return docker.docker().listContainersCmd().withShowAll(true).exec().stream().map(Container::getId).sorted()
+        return cli.docker().docker().listContainersCmd().withShowAll(true).exec().stream().map(Container::getId).sorted()
                 .toList();
     }
 
     @Test
     void unknownContainerIsBadInput() {
         List<String> before = allContainers();
-        CliRunner.Result result = run("no-such-container-ld");
+        CliRunner.Result result = cli.run("no-such-container-ld");
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).contains("no container 'no-such-container-ld' on the Docker daemon at");
         assertThat(allContainers()).isEqualTo(before);
@@ -69,10 +48,10 @@ class DockerBadInputTest {
 
     @Test
     void stoppedContainerIsBadInput() {
-        DockerTestEnv.Started target = docker.start("ld-bad-stopped", List.of(), List.of());
-        docker.run(List.of("docker", "stop", "-t", "2", target.name()), 30);
+        DockerTestEnv.Started target = cli.docker().start("ld-bad-stopped", List.of(), List.of());
+        cli.docker().run(List.of("docker", "stop", "-t", "2", target.name()), 30);
         List<String> before = allContainers();
-        CliRunner.Result result = run(target.name());
+        CliRunner.Result result = cli.run(target.name());
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).contains("is not running (status exited");
         assertThat(allContainers()).isEqualTo(before);
@@ -80,9 +59,9 @@ class DockerBadInputTest {
 
     @Test
     void containerWithoutNodeIsBadInput() {
-        DockerTestEnv.Started target = docker.start("ld-bad-sleep", List.of(), List.of("sleep", "300"));
+        DockerTestEnv.Started target = cli.docker().start("ld-bad-sleep", List.of(), List.of("sleep", "300"));
         List<String> before = allContainers();
-        CliRunner.Result result = run(target.name());
+        CliRunner.Result result = cli.run(target.name());
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).contains("runs no Node.js process").contains("sleep 300");
         assertThat(allContainers()).isEqualTo(before);
@@ -90,20 +69,20 @@ class DockerBadInputTest {
 
     @Test
     void agentDrainWithoutAnAgentIsRefusedBeforeAnyChange() {
-        DockerTestEnv.Started target = docker.start("ld-bad-noagent", List.of("-e", "NO_AGENT=1"), List.of());
+        DockerTestEnv.Started target = cli.docker().start("ld-bad-noagent", List.of("-e", "NO_AGENT=1"), List.of());
         List<String> before = allContainers();
-        CliRunner.Result result = run(target.name(), "--drain-method", "agent");
+        CliRunner.Result result = cli.run(target.name(), "--drain-method", "agent");
         assertThat(result.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
         assertThat(result.err()).contains("the agent in container").contains("is leak-detector-agent loaded");
         assertThat(allContainers()).isEqualTo(before);
-        docker.assertRestored(target, DockerTestEnv.runId(result.err()));
+        cli.docker().assertRestored(target, DockerTestEnv.runId(result.err()));
     }
 
     @Test
     void hookDrainWithoutAHookIsRefusedBeforeAnyChange() {
-        DockerTestEnv.Started target = docker.start("ld-bad-nohook", List.of(), List.of());
+        DockerTestEnv.Started target = cli.docker().start("ld-bad-nohook", List.of(), List.of());
         List<String> before = allContainers();
-        CliRunner.Result result = run(target.name(), "--drain-method", "http-hook");
+        CliRunner.Result result = cli.run(target.name(), "--drain-method", "http-hook");
         assertThat(result.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
         assertThat(result.err()).contains("--drain-method http-hook needs --traffic-hook");
         assertThat(allContainers()).isEqualTo(before);
@@ -111,22 +90,22 @@ class DockerBadInputTest {
 
     @Test
     void outputDirectoryThatCannotBeWrittenChangesNothing() throws IOException {
-        DockerTestEnv.Started target = docker.start("ld-bad-output", List.of(), List.of());
+        DockerTestEnv.Started target = cli.docker().start("ld-bad-output", List.of(), List.of());
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
         List<String> before = allContainers();
-        CliRunner.Result result = CliRunner.run(docker.environment(), "run", "--replace-strategy", "docker",
+        CliRunner.Result result = CliRunner.run(cli.docker().environment(), "run", "--replace-strategy", "docker",
                 "--container-id", target.name(), "--delay", "0.1", "--output-dir", file.toString(), "--no-progress");
         assertThat(result.exitCode()).isIn(ExitCode.USAGE, ExitCode.ENVIRONMENT);
         assertThat(result.err()).contains(file.toString());
         assertThat(allContainers()).isEqualTo(before);
-        docker.assertRestored(target, null);
+        cli.docker().assertRestored(target, null);
     }
 
     @Test
     void unreachableDaemonIsAnEnvironmentFailure() {
         CliRunner.Result result = CliRunner.run(java.util.Map.of("DOCKER_HOST", "unix://" + dir.resolve("none.sock")),
                 "run", "--replace-strategy", "docker", "--container-id", "x", "--delay", "0.1", "--output-dir",
-                dir.resolve("reports").toString(), "--no-progress");
+                cli.output().toString(), "--no-progress");
         assertThat(result.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
         assertThat(result.err()).contains("the Docker daemon at unix://" + dir.resolve("none.sock") + " is not reachable");
     }
@@ -145,7 +124,7 @@ class DockerBadInputTest {
             ProcessBuilder builder = new ProcessBuilder("/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search",
                     "--inh-caps=-dac_override,-dac_read_search", java, "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), "run", "--replace-strategy", "docker", "--container-id", "x", "--delay", "0.1",
-                    "--output-dir", dir.resolve("reports").toString(), "--no-progress").redirectErrorStream(true);
+                    "--output-dir", cli.output().toString(), "--no-progress").redirectErrorStream(true);
             builder.environment().put("DOCKER_HOST", "unix://" + socket);
             Process cli = builder.start();
             String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.leakdetector.orchestrator.local.LoadGenerator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -30,46 +28,27 @@ class DockerRunTest {
     @TempDir
     Path dir;
 
-    private DockerTestEnv docker;
-
-    @BeforeEach
-    void daemon() {
-        docker = DockerTestEnv.get();
-    }
-
-    @AfterEach
-    void removeContainers() {
-        if (docker != null) { // null when the test was skipped for want of a daemon
-            docker.removeTestContainers();
-        }
-    }
-
-    private CliRunner.Result run(String container, String... extra) {
-        List<String> args = new ArrayList<>(List.of("run", "--replace-strategy", "docker", "--container-id", container,
-                "--delay", "0.1", "--drain-grace-period", "1s", "--output-dir", dir.resolve("reports").toString(),
-                "--no-progress"));
-        args.addAll(List.of(extra));
-        return CliRunner.run(docker.environment(), args.toArray(String[]::new));
-    }
+    @RegisterExtension
+    final DockerCli cli = new DockerCli(() -> dir);
 
     @Test
     void leakyServiceIsFoundLeakingWithTheDefaultFileDrainUnderLoad() throws Exception {
-        DockerTestEnv.Started target = docker.start("ld-leaky", List.of("-e", "LEAK=1"), List.of());
+        DockerTestEnv.Started target = cli.docker().start("ld-leaky", List.of("-e", "LEAK=1"), List.of());
         CliRunner.Result result;
         LoadGenerator.Stats stats;
         try (LoadGenerator load = LoadGenerator.start(target.port(), "/load/", 20, Duration.ofSeconds(120))) {
-            result = run(target.name());
+            result = cli.run(target.name());
             stats = load.stop();
         }
         String runId = DockerTestEnv.runId(result.err());
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.LEAK);
-        JsonNode report = JSON.readTree(dir.resolve("reports").resolve(runId).resolve("analysis.json").toFile());
+        JsonNode report = JSON.readTree(cli.output().resolve(runId).resolve("analysis.json").toFile());
         assertThat(report.path("summary").path("leakFound").asBoolean()).isTrue();
         assertThat(report.path("offenders").get(0).path("type").asText()).isEqualTo("LeakedSession");
         assertThat(report.path("target").path("platform").asText()).isEqualTo("docker");
         // The replacement got a host port of its own, and the run said so.
         assertThat(result.err()).contains("a host port cannot be bound twice");
-        docker.assertRestored(target, runId);
+        cli.docker().assertRestored(target, runId);
 
         // No load balancer sits in front of the target here: while it is drained (around each
         // snapshot), the agent answers new requests with 503. Those are the only failures.
@@ -81,22 +60,22 @@ class DockerRunTest {
 
     @Test
     void healthyServiceIsNotLeakingWithTheAgentDrainAndItsToken() throws Exception {
-        DockerTestEnv.Started target = docker.start("ld-healthy",
+        DockerTestEnv.Started target = cli.docker().start("ld-healthy",
                 List.of("-e", "LEAK_DETECTOR_AGENT_TOKEN=s3cret-token"), List.of());
-        CliRunner.Result result = run(target.name(), "--drain-method", "agent");
+        CliRunner.Result result = cli.run(target.name(), "--drain-method", "agent");
         String runId = DockerTestEnv.runId(result.err());
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
-        JsonNode report = JSON.readTree(dir.resolve("reports").resolve(runId).resolve("analysis.json").toFile());
+        JsonNode report = JSON.readTree(cli.output().resolve(runId).resolve("analysis.json").toFile());
         assertThat(report.path("summary").path("leakFound").asBoolean()).isFalse();
         // The token stays in the container: it is never on a command line of ours, nor in the journal.
-        assertThat(Files.readString(dir.resolve("reports").resolve(runId).resolve("journal.jsonl")))
+        assertThat(Files.readString(cli.output().resolve(runId).resolve("journal.jsonl")))
                 .doesNotContain("s3cret-token");
-        docker.assertRestored(target, runId);
+        cli.docker().assertRestored(target, runId);
     }
 
     @Test
     void httpHookIsToldTheTargetAndReplacementPortsAndTheReplacementServesThere() throws Exception {
-        DockerTestEnv.Started target = docker.start("ld-hook", List.of(), List.of());
+        DockerTestEnv.Started target = cli.docker().start("ld-hook", List.of(), List.of());
         List<String> calls = new CopyOnWriteArrayList<>();
         HttpServer balancer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         balancer.createContext("/lb", exchange -> {
@@ -112,7 +91,7 @@ class DockerRunTest {
         try {
             String hook = "http://127.0.0.1:" + balancer.getAddress().getPort()
                     + "/lb/${action}?target=${targetPort}&replacement=${replacementPort}";
-            CliRunner.Result result = run(target.name(), "--drain-method", "http-hook", "--traffic-hook", hook);
+            CliRunner.Result result = cli.run(target.name(), "--drain-method", "http-hook", "--traffic-hook", hook);
             assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
             assertThat(calls).hasSize(4);
             assertThat(calls.get(0)).startsWith("/lb/drain?target=" + target.port() + "&replacement=")
@@ -121,7 +100,7 @@ class DockerRunTest {
             assertThat(calls.get(2)).startsWith("/lb/drain?");
             assertThat(calls.get(3)).startsWith("/lb/restore?");
             assertThat(calls.get(0)).doesNotContain("replacement=" + target.port() + "&");
-            docker.assertRestored(target, DockerTestEnv.runId(result.err()));
+            cli.docker().assertRestored(target, DockerTestEnv.runId(result.err()));
         } finally {
             balancer.stop(0);
         }
@@ -129,10 +108,10 @@ class DockerRunTest {
 
     @Test
     void commandDrainWithNoCleanupKeepsTheReplacementUntilCleanup() throws Exception {
-        DockerTestEnv.Started target = docker.start("ld-command", List.of(), List.of());
+        DockerTestEnv.Started target = cli.docker().start("ld-command", List.of(), List.of());
         Path calls = dir.resolve("calls.txt");
         String script = "echo \"$LD_ACTION $LD_TARGET_PORT $LD_REPLACEMENT_ID\" >> " + calls;
-        CliRunner.Result result = run(target.name(), "--drain-method", "command", "--traffic-hook", script,
+        CliRunner.Result result = cli.run(target.name(), "--drain-method", "command", "--traffic-hook", script,
                 "--no-cleanup");
         String runId = DockerTestEnv.runId(result.err());
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
@@ -141,52 +120,48 @@ class DockerRunTest {
         assertThat(lines.get(0)).startsWith("drain " + target.port() + " ");
         assertThat(lines.get(1)).startsWith("restore " + target.port() + " ");
         // --no-cleanup: the replacement keeps running, labelled with the run.
-        assertThat(docker.containers("leak-detector.run-id=" + runId)).hasSize(1)
+        assertThat(cli.docker().containers("leak-detector.run-id=" + runId)).hasSize(1)
                 .allMatch(c -> c.getState().equals("running"));
-        assertThat(lines.get(0)).endsWith(docker.containers("leak-detector.run-id=" + runId).get(0).getId());
+        assertThat(lines.get(0)).endsWith(cli.docker().containers("leak-detector.run-id=" + runId).get(0).getId());
 
-        CliRunner.Result cleanup = CliRunner.run(docker.environment(), "cleanup", "--all", "--output-dir",
-                dir.resolve("reports").toString());
+        CliRunner.Result cleanup = CliRunner.run(cli.docker().environment(), "cleanup", "--all", "--output-dir",
+                cli.output().toString());
         assertThat(cleanup.exitCode()).as(cleanup.out() + cleanup.err()).isZero();
         assertThat(cleanup.out()).contains("stop and remove the replacement container");
-        docker.assertRestored(target, runId);
+        cli.docker().assertRestored(target, runId);
     }
 
     @Test
     void imageWithoutShellNcOrWgetIsExaminedThroughItsOwnNode() throws Exception {
         // As in distroless images: no /bin/sh, nc or wget; Node itself runs the probe, the relay,
         // the signal, the file drain and the agent call.
-        DockerTestEnv.Started target = docker.start("ld-noshell", List.of("-e", "LEAK=1"), List.of());
-        docker.run(List.of("docker", "exec", target.name(), "rm", "/bin/sh", "/bin/nc", "/bin/wget"), 30);
-        java.util.Map<String, String> env = new java.util.HashMap<>(docker.environment());
-        env.put("DEBUG", "leak-detector:*");
+        DockerTestEnv.Started target = cli.docker().start("ld-noshell", List.of("-e", "LEAK=1"), List.of());
+        cli.docker().run(List.of("docker", "exec", target.name(), "rm", "/bin/sh", "/bin/nc", "/bin/wget"), 30);
         for (String method : List.of("file", "agent")) {
-            List<String> args = new ArrayList<>(List.of("run", "--replace-strategy", "docker", "--container-id",
-                    target.name(), "--delay", "0.1", "--drain-grace-period", "1s", "--output-dir",
-                    dir.resolve("reports").toString(), "--no-progress", "--drain-method", method));
-            CliRunner.Result result = CliRunner.run(env, args.toArray(String[]::new));
+            CliRunner.Result result = cli.run(java.util.Map.of("DEBUG", "leak-detector:*"), target.name(),
+                    "--drain-method", method);
             assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.LEAK);
             assertThat(result.err()).contains("(/usr/bin/node)");
-            docker.assertRestored(target, DockerTestEnv.runId(result.err()));
+            cli.docker().assertRestored(target, DockerTestEnv.runId(result.err()));
         }
     }
 
     @Test
     void replacementCopiesTheConfigurationWithItsOwnHostPortAndWaitsForItsHealthCheck() throws Exception {
         String network = "ld-test-net-" + Long.toHexString(System.nanoTime() & 0xffffffL);
-        docker.run(List.of("docker", "network", "create", "--label", DockerTestEnv.TEST_LABEL + "=1", network), 30);
+        cli.docker().run(List.of("docker", "network", "create", "--label", DockerTestEnv.TEST_LABEL + "=1", network), 30);
         try {
-            DockerTestEnv.Started target = docker.start("ld-config", List.of("--network", network, "--network-alias",
+            DockerTestEnv.Started target = cli.docker().start("ld-config", List.of("--network", network, "--network-alias",
                     "orders", "-e", "APP_MODE=blue", "--label", "team=checkout", "--memory", "256m", "--restart",
                     "unless-stopped", "--health-cmd", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1",
                     "--health-interval", "1s", "--health-retries", "3"), List.of());
-            CliRunner.Result result = run(target.name(), "--no-cleanup");
+            CliRunner.Result result = cli.run(target.name(), "--no-cleanup");
             String runId = DockerTestEnv.runId(result.err());
             assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
-            var replacements = docker.containers("leak-detector.run-id=" + runId);
+            var replacements = cli.docker().containers("leak-detector.run-id=" + runId);
             assertThat(replacements).hasSize(1);
-            var replacement = docker.docker().inspectContainerCmd(replacements.get(0).getId()).exec();
-            var source = docker.docker().inspectContainerCmd(target.id()).exec();
+            var replacement = cli.docker().docker().inspectContainerCmd(replacements.get(0).getId()).exec();
+            var source = cli.docker().docker().inspectContainerCmd(target.id()).exec();
             assertThat(replacement.getName()).isEqualTo("/" + target.name() + "-" + runId);
             assertThat(replacement.getImageId()).isEqualTo(source.getImageId());
             assertThat(replacement.getConfig().getCmd()).isEqualTo(source.getConfig().getCmd());
@@ -208,13 +183,13 @@ class DockerRunTest {
             assertThat(port).isNotEqualTo(target.port());
             assertThat(DockerTestEnv.get(port)).isEqualTo(200);
 
-            CliRunner.Result cleanup = CliRunner.run(docker.environment(), "cleanup", "--run-id", runId,
-                    "--output-dir", dir.resolve("reports").toString());
+            CliRunner.Result cleanup = CliRunner.run(cli.docker().environment(), "cleanup", "--run-id", runId,
+                    "--output-dir", cli.output().toString());
             assertThat(cleanup.exitCode()).as(cleanup.out() + cleanup.err()).isZero();
-            docker.assertRestored(target, runId);
+            cli.docker().assertRestored(target, runId);
         } finally {
-            docker.removeTestContainers();
-            docker.runCode(List.of("docker", "network", "rm", network), 30);
+            cli.docker().removeTestContainers();
+            cli.docker().runCode(List.of("docker", "network", "rm", network), 30);
         }
     }
 }

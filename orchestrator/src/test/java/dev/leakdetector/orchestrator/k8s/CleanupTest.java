@@ -12,13 +12,8 @@ import dev.leakdetector.orchestrator.workflow.UndoRecord;
 import dev.leakdetector.orchestrator.workflow.UndoStack;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -29,9 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.OTHER;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,26 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then {@code cleanup} from another platform instance, as another process would: from the
  * journal, and from the cluster's own annotations and labels when the journal is lost.
  */
-@EnableKubernetesMockClient(crud = true)
 class CleanupTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
-
-    @BeforeEach
-    void setUp() {
-        bed = new K8sTestbed(server, client, dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
-    }
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
 
     /** Runs the workflow's first steps by hand, up to a drained target, and then simply stops. */
     private Path killedMidRun(String pod, DrainMethod method, String runId) throws Exception {
@@ -87,7 +67,7 @@ class CleanupTest {
 
     @Test
     void theJournalIsReplayedAndASecondCleanupFindsNothing() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         String runId = "ld-20261128-120000-dead";
         Path runs = killedMidRun(TARGET, DrainMethod.READINESS_GATE, runId);
         Pod drained = bed.pod(TARGET);
@@ -114,7 +94,7 @@ class CleanupTest {
 
     @Test
     void withoutTheJournalTheClusterSaysWhatToUndo() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         String runId = "ld-20261128-120000-d00d";
         Path runs = killedMidRun(TARGET, DrainMethod.READINESS_GATE, runId);
         Files.delete(runs.resolve(runId).resolve(Journal.FILE_NAME));
@@ -165,13 +145,7 @@ class CleanupTest {
     }
 
     private void assertClean() throws Exception {
-        await("two pods", () -> bed.allPods().size() == 2);
-        Deployment deployment = bed.client.apps().deployments().inNamespace(K8sTestbed.NS).withName("web").get();
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(deployment.getMetadata().getAnnotations()).doesNotContainKeys(Names.SCALED_ANNOTATION,
-                Names.REPLICAS_BEFORE_ANNOTATION, Names.TARGET_POD_ANNOTATION);
-        assertThat(bed.allPods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(TARGET, OTHER);
-        Pod target = bed.pod(TARGET);
+        Pod target = bed.assertDeploymentAsBefore();
         assertThat(PodState.condition(target, Names.OWN_READINESS_GATE).getStatus()).isEqualTo("True");
         assertThat(PodState.ready(target)).isTrue();
         assertThat(target.getMetadata().getAnnotations()).doesNotContainKeys(Names.DELETION_COST, Names.DRAIN_ANNOTATION,

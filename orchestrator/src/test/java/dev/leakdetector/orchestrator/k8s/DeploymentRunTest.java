@@ -6,16 +6,10 @@ import dev.leakdetector.orchestrator.workflow.Journal;
 import dev.leakdetector.orchestrator.workflow.RunWorkflow;
 import dev.leakdetector.report.ReportFormat;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,10 +19,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.OTHER;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,45 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * controller marks the endpoint not ready), a real snapshot of the real Node service behind the
  * port-forward, restore, again, and back to two replicas with the target kept.
  */
-@EnableKubernetesMockClient(crud = true)
 class DeploymentRunTest {
-    static final String TARGET = "web-5c8d7-aaaaa";
-    static final String OTHER = "web-5c8d7-bbbbb";
     static final String PODS = "/api/v1/namespaces/shop/pods/";
     static final String DEPLOYMENT = "/apis/apps/v1/namespaces/shop/deployments/web";
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
+
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeEach
-    void setUp() {
-        bed = new K8sTestbed(server, client, dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
-    }
-
-    /** Two Ready pods of deployment web behind service web; the target runs a real leaking Node service. */
-    static void cluster(K8sTestbed bed, Path dir, boolean gate) throws Exception {
-        PodSpec spec = K8sTestbed.spec(gate, K8sTestbed.container(dir.resolve("maintenance")));
-        ReplicaSet rs = bed.deployment("web", 2, spec);
-        Map<String, String> labels = Map.of("app", "web", "pod-template-hash", "5c8d7");
-        bed.runningPod(TARGET, rs, labels, spec, 11);
-        bed.runningPod(OTHER, rs, labels, spec, 12);
-        bed.service("web", Map.of("app", "web"), false);
-        bed.backWithApp(TARGET, dir.resolve("maintenance"));
-        bed.fake.step();
-        bed.fake.start();
-    }
 
     RunWorkflow workflow(KubernetesPlatform platform) {
         return new RunWorkflow(platform, Clock.systemUTC(), line -> { }, warnings::add, ProgressListener.NONE);
@@ -83,7 +48,7 @@ class DeploymentRunTest {
 
     @Test
     void readinessGateRunFindsTheLeakAndLeavesTheDeploymentAsItWas() throws Exception {
-        cluster(bed, dir, true);
+        bed.cluster(true);
         String runId = "ld-20261128-120000-1a2b";
         RunWorkflow.Result result;
         try (KubernetesPlatform platform = bed.platform()) {
@@ -131,13 +96,7 @@ class DeploymentRunTest {
         assertThat(bed.pods.execs()).anyMatch(e -> e.startsWith(TARGET + ": kill -USR1 "));
 
         // The final state: as before the run.
-        await("the extra pod removed", () -> bed.allPods().size() == 2);
-        Deployment deployment = bed.client.apps().deployments().inNamespace(K8sTestbed.NS).withName("web").get();
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(deployment.getMetadata().getAnnotations()).doesNotContainKeys(Names.SCALED_ANNOTATION,
-                Names.REPLICAS_BEFORE_ANNOTATION, Names.TARGET_POD_ANNOTATION);
-        assertThat(bed.allPods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(TARGET, OTHER);
-        Pod target = bed.pod(TARGET);
+        Pod target = bed.assertDeploymentAsBefore();
         assertThat(target.getMetadata().getAnnotations()).doesNotContainKeys(Names.DELETION_COST, Names.DRAIN_ANNOTATION,
                 Names.DRAIN_METHOD_ANNOTATION, Names.PREVIOUS_COST_ANNOTATION, Names.RUN_ANNOTATION);
         assertThat(PodState.condition(target, Names.OWN_READINESS_GATE).getStatus()).isEqualTo("True");
@@ -153,15 +112,4 @@ class DeploymentRunTest {
         return slice.getEndpoints().stream().anyMatch(e -> e.getTargetRef().getName().equals(pod)
                 && Boolean.TRUE.equals(e.getConditions().getReady()));
     }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
 }

@@ -11,12 +11,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,8 +26,8 @@ import java.util.Set;
 
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.DEPLOYMENT;
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.PODS;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,26 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ReplicaSet letting go of the pod and taking it back; the maintenance file making a real
  * service's readiness probe fail; the in-app agent, in an image without a shell.
  */
-@EnableKubernetesMockClient(crud = true)
 class DrainMethodsTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
-
-    @BeforeEach
-    void setUp() {
-        bed = new K8sTestbed(server, client, dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
-    }
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
 
     private RunWorkflow.Result run(String target, DrainMethod method) throws Exception {
         try (KubernetesPlatform platform = bed.platform()) {
@@ -70,7 +52,7 @@ class DrainMethodsTest {
 
     @Test
     void relabelTakesThePodOutOfItsReplicaSetAndBackWithoutLosingIt() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, false);
+        bed.cluster(false);
 
         RunWorkflow.Result result = run(TARGET, DrainMethod.RELABEL);
 

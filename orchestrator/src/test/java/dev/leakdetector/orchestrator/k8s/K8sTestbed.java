@@ -23,30 +23,51 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A pretend cluster for the platform tests: the fabric8 mock API server in CRUD mode, the
  * controllers it lacks ({@link FakeControllers}), containers behind exec and port-forward
  * ({@link LocalPods}), SelfSubjectAccessReviews answered from a set of denied permissions, and a
- * log of every request the platform made.
+ * log of every request the platform made. A test registers one with {@code @RegisterExtension}:
+ * it starts before each test and is closed after it, and a failure in the background loop of
+ * the controllers then fails the test.
  */
-final class K8sTestbed implements AutoCloseable {
+final class K8sTestbed implements BeforeEachCallback, AfterEachCallback {
     static final String NS = "shop";
+    /** The pods of {@link #cluster}: the target, which runs a real Node service, and the other one. */
+    static final String TARGET = "web-5c8d7-aaaaa";
+    static final String OTHER = "web-5c8d7-bbbbb";
     static final String SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
     private static final ObjectMapper JSON = new ObjectMapper();
     // Held, so that the level sticks: the mock logs every request at INFO.
@@ -66,20 +87,34 @@ final class K8sTestbed implements AutoCloseable {
         }
     }
 
-    final KubernetesMockServer server;
+    KubernetesMockServer server;
     /** The platform's client: every request it sends is recorded, bodies included. */
-    final KubernetesClient client;
-    final FakeControllers fake;
+    KubernetesClient client;
+    FakeControllers fake;
     final LocalPods pods = new LocalPods();
     final Set<String> denied = ConcurrentHashMap.newKeySet();
-    final Path dir;
+    private final Supplier<Path> dir;
+    /** The mock's own client, which only configures ours and drives the controllers. */
+    private KubernetesClient mockClient;
     private final List<Call> calls = new ArrayList<>();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
-    /** @param mockClient the mock's own client, which only configures ours */
-    K8sTestbed(KubernetesMockServer server, KubernetesClient mockClient, Path dir) {
-        this.server = server;
+    /**
+     * @param dir the test's {@code @TempDir}: JUnit sets it after the test's fields are
+     *            initialised, so it is asked for only when a run needs it
+     */
+    K8sTestbed(Supplier<Path> dir) {
         this.dir = dir;
+    }
+
+    /** Starts the mock as {@code @EnableKubernetesMockClient(crud = true)} would: HTTPS, CRUD mode. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), true);
+        server.init();
+        mockClient = server.createClient();
         server.expect().post().withPath(SSAR_PATH).andReply(201, this::review).always();
         this.client = new KubernetesClientBuilder().withConfig(mockClient.getConfiguration())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("record", new Interceptor() {
@@ -92,6 +127,22 @@ final class K8sTestbed implements AutoCloseable {
                     }
                 })).build();
         this.fake = new FakeControllers(mockClient, NS);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            fake.close();
+            client.close();
+            pods.close();
+            for (AutoCloseable closeable : closing) {
+                closeable.close();
+            }
+        } finally {
+            mockClient.close();
+            server.destroy();
+        }
+        assertThat(fake.failure()).isNull();
     }
 
     /** Answers a SelfSubjectAccessReview: allowed unless "verb resource[/subresource]" is denied. */
@@ -124,7 +175,7 @@ final class K8sTestbed implements AutoCloseable {
 
     /** A run of the pod; a few MB of growth in a few seconds counts (the services here are small). */
     RunRequest request(String target, DrainMethod method, Duration delay) {
-        return new RunRequest(target, delay, dir.resolve("runs"), null, "k8s", true, method, Duration.ZERO, false, null,
+        return new RunRequest(target, delay, dir.get().resolve("runs"), null, "k8s", true, method, Duration.ZERO, false, null,
                 null, NS, null, List.of(), 0, Map.of(), false, false,
                 AnalysisOptions.defaults().withFailOn(dev.leakdetector.analysis.Severity.LOW));
     }
@@ -206,9 +257,48 @@ final class K8sTestbed implements AutoCloseable {
         return app;
     }
 
+    /** Two Ready pods of deployment web behind service web; the target runs a real leaking Node service. */
+    void cluster(boolean gate) throws Exception {
+        Path maintenance = dir.get().resolve("maintenance");
+        PodSpec spec = spec(gate, container(maintenance));
+        ReplicaSet rs = deployment("web", 2, spec);
+        Map<String, String> labels = Map.of("app", "web", "pod-template-hash", "5c8d7");
+        runningPod(TARGET, rs, labels, spec, 11);
+        runningPod(OTHER, rs, labels, spec, 12);
+        service("web", Map.of("app", "web"), false);
+        backWithApp(TARGET, maintenance);
+        fake.step();
+        fake.start();
+    }
+
     <T extends AutoCloseable> T closeLater(T closeable) {
         closing.add(closeable);
         return closeable;
+    }
+
+    /** Polls for up to 20 s: the fake controllers and the platform's undo act in the background. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * What every run must leave of deployment web: two replicas again, none of its scale-up
+     * annotations, and the two pods it had. Returns the target for the checks that differ.
+     */
+    Pod assertDeploymentAsBefore() throws InterruptedException {
+        await("two pods", () -> allPods().size() == 2);
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("web").get();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getMetadata().getAnnotations()).doesNotContainKeys(Names.SCALED_ANNOTATION,
+                Names.REPLICAS_BEFORE_ANNOTATION, Names.TARGET_POD_ANNOTATION);
+        assertThat(allPods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(TARGET, OTHER);
+        return pod(TARGET);
     }
 
     // ---- what the platform did
@@ -253,15 +343,5 @@ final class K8sTestbed implements AutoCloseable {
 
     List<Pod> allPods() {
         return client.pods().inNamespace(NS).list().getItems();
-    }
-
-    @Override
-    public void close() throws Exception {
-        fake.close();
-        client.close();
-        pods.close();
-        for (AutoCloseable closeable : closing) {
-            closeable.close();
-        }
     }
 }

@@ -7,12 +7,9 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,26 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Discovery reads the pod, follows its owners by controller reference, and finds its Services; it writes nothing. */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesDiscoveryTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    private K8sTestbed bed;
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
+
     private KubernetesPlatform platform;
 
     @BeforeEach
     void setUp() {
-        bed = new K8sTestbed(server, client, dir);
         platform = bed.platform();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
     }
 
     @Test

@@ -11,15 +11,11 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.assertj.core.api.ThrowableAssert;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,25 +34,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * What the run refuses before it changes anything, each with a message that says what and why,
  * and without a single write to the cluster or a signal to the target.
  */
-@EnableKubernetesMockClient(crud = true)
 class PreflightTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
-
-    @BeforeEach
-    void setUp() {
-        bed = new K8sTestbed(server, client, dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-    }
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
 
     private ThrowableAssert.ThrowingCallable run(RunRequest request) {
         return () -> {
@@ -74,7 +57,7 @@ class PreflightTest {
 
     @Test
     void missingPermissionsAreNamedOneALineBeforeAnythingChanges() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         bed.denied.addAll(Set.of("create pods/exec", "patch pods/status"));
 
         assertThatThrownBy(run(bed.request(TARGET, null, Duration.ofSeconds(1))))
@@ -89,7 +72,7 @@ class PreflightTest {
 
     @Test
     void theRelabelPathDoesNotAskForTheStatusSubresource() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, false);
+        bed.cluster(false);
         bed.denied.add("patch pods/status");
         try (KubernetesPlatform platform = bed.platform()) {
             RunRequest request = bed.request(TARGET, DrainMethod.RELABEL, Duration.ofSeconds(1));
@@ -102,7 +85,7 @@ class PreflightTest {
 
     @Test
     void anAutoscaledDeploymentIsRefused() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         bed.fake.api().autoscaling().v2().horizontalPodAutoscalers().inNamespace(K8sTestbed.NS).resource(
                 new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("web-hpa").endMetadata().withNewSpec()
                         .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName("web")
@@ -117,7 +100,7 @@ class PreflightTest {
 
     @Test
     void aDeploymentMidRolloutIsRefused() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         bed.fake.stop();
         bed.fake.api().apps().deployments().inNamespace(K8sTestbed.NS).withName("web").subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"updatedReplicas\":1}}");
@@ -184,7 +167,7 @@ class PreflightTest {
 
     @Test
     void drainMethodsThatCannotWorkAreRefused() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, false);
+        bed.cluster(false);
         bed.fake.api().services().inNamespace(K8sTestbed.NS).withName("web").edit(s -> {
             s.getSpec().setPublishNotReadyAddresses(true);
             return s;
@@ -205,8 +188,8 @@ class PreflightTest {
 
     @Test
     void aPodCloseToItsMemoryLimitIsRefusedUnlessForced() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
-        server.expect().get().withPath("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/" + TARGET)
+        bed.cluster(true);
+        bed.server.expect().get().withPath("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/" + TARGET)
                 .andReturn(200, "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetrics\",\"metadata\":{\"name\":\""
                         + TARGET + "\",\"namespace\":\"shop\"},\"timestamp\":\"2026-11-28T12:00:00Z\",\"window\":\"15s\","
                         + "\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"120m\",\"memory\":\"480Mi\"}}]}").always();
@@ -220,9 +203,9 @@ class PreflightTest {
 
     @Test
     void aTargetThatIsNotReadyIsRefused() throws Exception {
-        DeploymentRunTest.cluster(bed, dir, true);
+        bed.cluster(true);
         bed.fake.neverReady(p -> p.getMetadata().getName().equals(TARGET));
-        DeploymentRunTest.await("the target not Ready", () -> !PodState.ready(bed.pod(TARGET)));
+        K8sTestbed.await("the target not Ready", () -> !PodState.ready(bed.pod(TARGET)));
 
         assertThatThrownBy(run(bed.request(TARGET, null, Duration.ofSeconds(1))))
                 .isInstanceOf(OrchestrationException.class)

@@ -8,12 +8,8 @@ import dev.leakdetector.orchestrator.workflow.RunContext;
 import dev.leakdetector.orchestrator.workflow.RunRequest;
 import dev.leakdetector.orchestrator.workflow.Target;
 import dev.leakdetector.orchestrator.workflow.UndoStack;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -24,8 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,30 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its ReplicaSet would adopt it with one pod too many and remove a not-ready pod first, whatever
  * the deletion cost: the target. So the restore waits for Ready before it relabels.
  */
-@EnableKubernetesMockClient(crud = true)
 class RelabelRestoreTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        bed = new K8sTestbed(server, client, dir);
-        DeploymentRunTest.cluster(bed, dir, false);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
-    }
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
 
     @Test
     void theLabelGoesBackOnlyOnceTheTargetIsReadyAgain() throws Exception {
+        bed.cluster(false);
         String runId = "ld-20261128-120000-ab12";
         Path directory = Files.createDirectories(dir.resolve(runId));
         RunRequest request = bed.request(TARGET, DrainMethod.RELABEL, Duration.ofSeconds(1));

@@ -6,12 +6,9 @@ import dev.leakdetector.orchestrator.workflow.RunWorkflow;
 import dev.leakdetector.report.ReportFormat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,10 +19,10 @@ import java.util.List;
 import java.util.Set;
 
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.DEPLOYMENT;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.OTHER;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.OTHER;
 import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.PODS;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,26 +31,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * time the run undoes what it did: the deployment back at two replicas, the target kept and free
  * of our annotations.
  */
-@EnableKubernetesMockClient(crud = true)
 class RunFailuresTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
 
     @BeforeEach
     void setUp() throws Exception {
-        bed = new K8sTestbed(server, client, dir);
-        DeploymentRunTest.cluster(bed, dir, true);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
+        bed.cluster(true);
     }
 
     private RunWorkflow.Result run(K8sSettings settings) throws Exception {
@@ -85,7 +72,7 @@ class RunFailuresTest {
     @Test
     void theApiServerRefusesTheScaleUp() throws Exception {
         // An admission webhook or a quota: the patch is rejected, nothing else happens.
-        server.expect().patch().withPath(DEPLOYMENT).andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+        bed.server.expect().patch().withPath(DEPLOYMENT).andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
                 + "\"status\":\"Failure\",\"message\":\"admission webhook \\\"policy.example\\\" denied the request:"
                 + " replicas are frozen\",\"reason\":\"Forbidden\",\"code\":403}").always();
 

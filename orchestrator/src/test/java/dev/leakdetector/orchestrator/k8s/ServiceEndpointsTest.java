@@ -3,12 +3,9 @@ package dev.leakdetector.orchestrator.k8s;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,29 +20,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ready condition counts as ready, as the API says); or, where the cluster has no EndpointSlices,
  * an address of the core Endpoints object (a not-ready pod sits in notReadyAddresses).
  */
-@EnableKubernetesMockClient(crud = true)
 class ServiceEndpointsTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
+
     ServiceEndpoints endpoints;
     Pod pod;
 
     @BeforeEach
     void setUp() {
-        bed = new K8sTestbed(server, client, dir);
         endpoints = new ServiceEndpoints(bed.client, new Waits(Duration.ofMillis(20)));
         PodSpec spec = K8sTestbed.spec(false, K8sTestbed.container(dir.resolve("maintenance")));
         pod = bed.runningPod("solo", null, Map.of("app", "solo"), spec, 21);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
     }
 
     @Test
@@ -61,7 +50,7 @@ class ServiceEndpointsTest {
 
     @Test
     void withoutEndpointSlicesTheCoreEndpointsDecide() throws Exception {
-        server.expect().get().withPath("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?labelSelector="
+        bed.server.expect().get().withPath("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?labelSelector="
                 + "kubernetes.io%2Fservice-name%3Dsolo").andReturn(404, "{\"kind\":\"Status\",\"code\":404}").always();
         bed.fake.api().endpoints().inNamespace(K8sTestbed.NS).resource(new EndpointsBuilder().withNewMetadata()
                 .withName("solo").endMetadata().addNewSubset().addNewAddress().withIp("10.0.0.21").withNewTargetRef()

@@ -16,12 +16,9 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -39,9 +36,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.OTHER;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.TARGET;
-import static dev.leakdetector.orchestrator.k8s.DeploymentRunTest.await;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.OTHER;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.TARGET;
+import static dev.leakdetector.orchestrator.k8s.K8sTestbed.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,28 +49,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code --disable-sigusr1}, so the inspector is made unusable with {@code --inspect-port=0}, or the
  * method is forced.
  */
-@EnableKubernetesMockClient(crud = true)
 class SignalRunTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
-
     @TempDir
     Path dir;
 
-    K8sTestbed bed;
+    @RegisterExtension
+    final K8sTestbed bed = new K8sTestbed(() -> dir);
+
     Path workdir;
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void setUp() throws IOException {
-        bed = new K8sTestbed(server, client, dir);
         workdir = Files.createDirectories(dir.resolve("app"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        bed.close();
-        assertThat(bed.fake.failure()).isNull();
     }
 
     /**
