@@ -73,6 +73,11 @@ measure() {  # tool size dir n
 }
 
 "$root/bin/leak-detector" --version > /dev/null   # builds the jar on first use, outside the measurements
+if [ -f "$root/cli/target/leak-detector.aot" ] && [ "$root/cli/target/leak-detector.aot" -nt "$root/cli/target/leak-detector.jar" ]; then
+  echo "JVM AOT cache: in use (cli/target/leak-detector.aot, written by bin/build)" | tee "$out/aot.txt" >&2
+else
+  echo "JVM AOT cache: none (bin/build writes one; a jar built otherwise runs without)" | tee "$out/aot.txt" >&2
+fi
 [ "$devtools" = 1 ] && "$root/core/src/test/devtools-oracle/run.sh" build >&2
 
 IFS=',' read -r -a size_list <<< "$sizes"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Finds a Java runtime of version 21 or newer. Sourced by the launcher and the build scripts.
 # Order: $JAVA_HOME, `java` on PATH, then the newest JDK under the usual install folders.
-# Sets LD_JAVA (the java binary) and LD_JAVA_HOME (its home).
+# Sets LD_JAVA (the java binary), LD_JAVA_HOME (its home) and LD_JAVA_MAJOR (its version).
 
 ld_java_major() {
   local version
@@ -19,9 +19,13 @@ ld_find_java() {
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
   command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
   for candidate in "${candidates[@]}"; do
-    if [ -x "$candidate" ] && [ "$(ld_java_major "$candidate")" -ge 21 ]; then
-      best="$candidate"
-      break
+    if [ -x "$candidate" ]; then
+      major=$(ld_java_major "$candidate")
+      if [ "$major" -ge 21 ]; then
+        best="$candidate"
+        best_major="$major"
+        break
+      fi
     fi
   done
   if [ -z "$best" ]; then
@@ -41,5 +45,6 @@ ld_find_java() {
     return 3
   fi
   LD_JAVA="$best"
+  LD_JAVA_MAJOR="$best_major"
   LD_JAVA_HOME=$(cd "$(dirname "$best")/.." && pwd)
 }

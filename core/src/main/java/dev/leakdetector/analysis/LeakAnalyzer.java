@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Turns two or three snapshots of one service into a verdict with evidence.
@@ -63,9 +64,15 @@ public final class LeakAnalyzer {
         ProgressListener progress = parseOptions.progress();
         HeapSnapshotLoader loader = new HeapSnapshotLoader(parseOptions);
         progress.onProgress("Loading after: " + afterFile.getFileName(), 0, -1);
-        HeapSnapshot after = loader.load(afterFile);
-        // What after alone gives (its digest, the retainer path search) runs on a second thread
-        // while the earlier snapshots load: their loading leaves a core idle for part of the time.
+        // The analysis never asks for distances from the GC roots (its retainer paths come from
+        // their own search), so none of its snapshots pays for that BFS. The retainer path search
+        // needs only the parsed graph: it runs while after's dominators are computed.
+        AtomicReference<int[]> parentEdges = new AtomicReference<>();
+        HeapSnapshot after = loader.loadWithoutDistances(afterFile, null, "retainer path search",
+                graph -> parentEdges.set(RetainerPathFinder.search(graph)));
+        RetainerPathFinder finder = RetainerPathFinder.of(after, parentEdges.get());
+        // After's digest is made on a second thread while the earlier snapshots load: their
+        // loading leaves a core idle for part of the time.
         ExecutorService background = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "leak-detector-after");
             thread.setDaemon(true);
@@ -73,9 +80,7 @@ public final class LeakAnalyzer {
         });
         try {
             Future<SnapshotDigest> afterDigest = background.submit(() -> SnapshotDigest.of(after));
-            Future<RetainerPathFinder> finder = background.submit(() -> RetainerPathFinder.build(after));
             progress.onProgress("Loading before: " + beforeFile.getFileName(), 0, -1);
-            // Digests never ask for distances: skip that BFS for the earlier snapshots.
             SnapshotDigest beforeDigest = SnapshotDigest.of(
                     loader.loadWithoutDistances(beforeFile, after.interfaceDefinitions()));
             SnapshotDigest baselineDigest = null;
@@ -84,7 +89,7 @@ public final class LeakAnalyzer {
                 baselineDigest = SnapshotDigest.of(
                         loader.loadWithoutDistances(baselineFile, after.interfaceDefinitions()));
             }
-            return analyze(baselineDigest, beforeDigest, after, result(afterDigest), target, result(finder));
+            return analyze(baselineDigest, beforeDigest, after, result(afterDigest), target, finder);
         } finally {
             background.shutdownNow();
         }

@@ -33,7 +33,27 @@ public final class RetainerPathFinder {
     }
 
     public static RetainerPathFinder build(HeapSnapshot snapshot) {
-        HeapGraph graph = snapshot.graph();
+        return of(snapshot, search(snapshot.graph()));
+    }
+
+    /**
+     * The finder for a snapshot whose graph was searched already (see {@link #search}), as the
+     * analysis does while the snapshot's dominators are still being computed.
+     */
+    public static RetainerPathFinder of(HeapSnapshot snapshot, int[] parentEdges) {
+        if (parentEdges.length != snapshot.nodeCount()) {
+            throw new IllegalArgumentException("parent edges of another graph: " + parentEdges.length + " for "
+                    + snapshot.nodeCount() + " nodes");
+        }
+        return new RetainerPathFinder(snapshot, parentEdges);
+    }
+
+    /**
+     * The breadth-first search: per node, the edge it was first reached by, -1 for the root and -2
+     * for nodes no root reaches. Needs only the parsed graph's edges and ids, which loading does
+     * not change afterwards.
+     */
+    public static int[] search(HeapGraph graph) {
         GraphTypes t = graph.types();
         int nodeCount = graph.nodeCount();
         int[] parentEdge = new int[nodeCount];
@@ -59,7 +79,7 @@ public final class RetainerPathFinder {
         length = bfs(queue, 0, length, parentEdge, firstEdge, typeAndTarget, names, ids, t, weakMaps);
         queue[length] = root;
         bfs(queue, length, length + 1, parentEdge, firstEdge, typeAndTarget, names, ids, t, weakMaps);
-        return new RetainerPathFinder(snapshot, parentEdge);
+        return parentEdge;
     }
 
     private static int bfs(int[] queue, int head, int length, int[] parentEdge, int[] firstEdge, int[] typeAndTarget,

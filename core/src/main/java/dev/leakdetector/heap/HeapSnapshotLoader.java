@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Loads a snapshot file and runs the analysis pipeline as named steps, in the spirit of DevTools'
@@ -74,21 +75,35 @@ public final class HeapSnapshotLoader {
      */
     public HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
-        return load(file, interfaceDefinitions, true);
+        return load(file, interfaceDefinitions, true, null, null);
     }
 
     /**
-     * As {@link #load(Path, List)}, without distances from the GC roots: for an earlier snapshot of
-     * a comparison, which is only digested by class and id and never asked for a distance. The BFS
-     * over every edge is a second's work on a 1 GB snapshot, on the thread the dominators share
-     * their core with. The snapshot's {@link HeapSnapshot#distance} then throws.
+     * As {@link #load(Path, List)}, without distances from the GC roots: for the snapshots of a
+     * comparison, which never asks for a distance. The BFS over every edge is a second's work on a
+     * 1 GB snapshot. The snapshot's {@link HeapSnapshot#distance} and its class summaries' distances
+     * then throw.
      */
     public HeapSnapshot loadWithoutDistances(Path file, List<InterfaceInference.Definition> interfaceDefinitions)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
-        return load(file, interfaceDefinitions, false);
+        return load(file, interfaceDefinitions, false, null, null);
     }
 
-    private HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions, boolean withDistances)
+    /**
+     * As {@link #loadWithoutDistances}, and runs {@code sideTask} (timed as step {@code sideStep})
+     * on the parsed graph where the
+     * loading thread would otherwise wait for the dominators (the longest step, on the other
+     * thread): work the caller needs anyway, done in time that would be idle. The task may read
+     * the graph's edges, ids and strings, which do not change after parsing; not its self sizes.
+     */
+    public HeapSnapshot loadWithoutDistances(Path file, List<InterfaceInference.Definition> interfaceDefinitions,
+                                             String sideStep, Consumer<HeapGraph> sideTask)
+            throws IOException, SnapshotFormatException, HeapTooLargeException {
+        return load(file, interfaceDefinitions, false, sideStep, sideTask);
+    }
+
+    private HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions, boolean withDistances,
+                              String sideStep, Consumer<HeapGraph> sideTask)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         ProgressListener progress = options.progress();
         Steps steps = new Steps(progress);
@@ -123,6 +138,12 @@ public final class HeapSnapshotLoader {
                 return null;
             });
             ClassKeys keys = steps.run("class keys", () -> ClassKeys.assign(graph, classIndex));
+            if (sideTask != null) {
+                steps.run(sideStep, () -> {
+                    sideTask.accept(graph);
+                    return null;
+                });
+            }
 
             DominatorResults dominators = dominatorsFuture != null ? join(dominatorsFuture)
                     : dominatorChain(graph, essential, steps, progress, selfSizesFinal);

@@ -27,22 +27,30 @@ public final class Scenarios {
     }
 
     public static Files3 get(String name) {
-        return CACHE.computeIfAbsent(name, n -> run(n, Paths.get("target", "scenarios", "run-1")));
+        return CACHE.computeIfAbsent(name, n -> run(n, Paths.get("target", "scenarios", "run-1"), false));
     }
 
-    /** A second, independent run (another process), for tests that need unrelated ids. */
+    /**
+     * A second, independent run (another process, with another history: see harness.js), for
+     * tests that need unrelated ids. Without that history the deterministic workloads would number
+     * their objects almost alike in both runs.
+     */
     public static Files3 secondRun(String name) {
-        return CACHE.computeIfAbsent(name + "#2", n -> run(name, Paths.get("target", "scenarios", "run-2")));
+        return CACHE.computeIfAbsent(name + "#2", n -> run(name, Paths.get("target", "scenarios", "run-2"), true));
     }
 
-    private static Files3 run(String name, Path directory) {
+    private static Files3 run(String name, Path directory, boolean otherHistory) {
         try {
             Files.createDirectories(directory);
             Path script = NodeFixtures.resource("node/scenarios/" + name + ".js");
             // The harness lives next to the scenario; copy it when resources come from a jar.
             NodeFixtures.resource("node/scenarios/harness.js");
-            String output = NodeFixtures.run(List.of("node", script.toString(),
-                    directory.toAbsolutePath().toString()), 180);
+            List<String> command = new java.util.ArrayList<>(List.of("node", script.toString(),
+                    directory.toAbsolutePath().toString()));
+            if (otherHistory) {
+                command.add("--other-history");
+            }
+            String output = NodeFixtures.run(command, 180);
             JsonNode files = JSON.readTree(output).get("files");
             return new Files3(Paths.get(files.get("baseline").asText()), Paths.get(files.get("before").asText()),
                     Paths.get(files.get("after").asText()));
