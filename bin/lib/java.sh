@@ -48,3 +48,11 @@ ld_find_java() {
   LD_JAVA_MAJOR="$best_major"
   LD_JAVA_HOME=$(cd "$(dirname "$best")/.." && pwd)
 }
+
+# Maven itself (jansi, guava) calls APIs that JDK 24+ warns about on every build; those warnings
+# are Maven's, not ours, and would greet a newcomer's first build. Older JDKs lack the switches.
+ld_quiet_maven() {
+  if [ "$LD_JAVA_MAJOR" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  fi
+}
