@@ -8,7 +8,6 @@ import dev.leakdetector.heap.parse.ProgressListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -141,7 +140,7 @@ public final class CaptureSession implements AutoCloseable {
             Files.deleteIfExists(partial);
             Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
-            throw new CaptureException("cannot create " + partial + ": " + describe(e), e);
+            throw new CaptureException("cannot create " + partial + ": " + WriteFailures.reason(e), e);
         }
         ChunkWriter writer = new ChunkWriter(partial, progress);
         boolean done = false;
@@ -184,19 +183,7 @@ public final class CaptureSession implements AutoCloseable {
     }
 
     private static CaptureException diskFailure(Path partial, IOException e) {
-        String text = describe(e);
-        if (text.contains("No space left")) {
-            return new CaptureException("the disk is full while writing " + partial.getParent()
-                    + "; free space or choose another output directory (the partial file was deleted)", e);
-        }
-        return new CaptureException("cannot write " + partial + ": " + text, e);
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new CaptureException(WriteFailures.message(partial, e), e);
     }
 
     private static JsonNode evaluate(CdpConnection connection, String expression, Timeouts timeouts)
@@ -233,7 +220,7 @@ public final class CaptureSession implements AutoCloseable {
                 this.out = new java.io.BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING), 1 << 20);
             } catch (IOException e) {
-                throw new CaptureException("cannot write " + file + ": " + describe(e), e);
+                throw new CaptureException("cannot write " + file + ": " + WriteFailures.reason(e), e);
             }
             this.progress = progress;
         }

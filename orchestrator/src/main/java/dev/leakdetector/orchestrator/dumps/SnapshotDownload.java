@@ -1,5 +1,6 @@
 package dev.leakdetector.orchestrator.dumps;
 
+import dev.leakdetector.capture.WriteFailures;
 import dev.leakdetector.heap.parse.ProgressListener;
 import dev.leakdetector.orchestrator.workflow.OrchestrationException;
 
@@ -7,7 +8,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,7 +59,7 @@ public final class SnapshotDownload {
                 if (e instanceof OrchestrationException o) {
                     throw o;
                 }
-                throw new OrchestrationException("cannot read " + where + " from " + from + ": " + describe((IOException) e), e);
+                throw new OrchestrationException("cannot read " + where + " from " + from + ": " + WriteFailures.reason((IOException) e), e);
             }
             if (out.writeFailure != null) {
                 throw diskFailure(partial, out.writeFailure);
@@ -145,18 +145,6 @@ public final class SnapshotDownload {
     }
 
     private static OrchestrationException diskFailure(Path partial, IOException e) {
-        String text = describe(e);
-        if (text.contains("No space left")) {
-            return new OrchestrationException("the disk is full while writing " + partial.getParent()
-                    + "; free space or choose another output directory (the partial file was deleted)", e);
-        }
-        return new OrchestrationException("cannot write " + partial + ": " + text, e);
-    }
-
-    static String describe(IOException e) {
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new OrchestrationException(WriteFailures.message(partial, e), e);
     }
 }
