@@ -18,6 +18,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+bench_name=run-analyze
+# shellcheck source=lib.sh
+. "$root/bench/lib.sh"
 runs=3
 sizes="medium,large"
 devtools=1
@@ -31,26 +34,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ ! -x /usr/bin/time ]; then
-  echo "run-analyze: installing GNU time (/usr/bin/time) ..." >&2
-  apt-get install -y time >&2 || { apt-get update >&2 && apt-get install -y time >&2; }
-fi
+bench_need_gnu_time
 
 out="$root/bench/out/analyze-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 tsv="$out/runs.tsv"
 printf 'pair\ttool\trun\twall_s\trss_kib\tverdict\n' > "$tsv"
-
-ensure_pair() {  # size -> dir
-  local size=$1 dir="$root/bench/work/$1"
-  if [ ! -s "$dir/$size-before.heapsnapshot" ] || [ ! -s "$dir/$size-after.heapsnapshot" ]; then
-    echo "run-analyze: writing the $size pair with service-heap.js ..." >&2
-    mkdir -p "$dir"
-    node --max-old-space-size=20000 "$root/bench/gen/service-heap.js" --scale "$size" --out "$dir" \
-      > "$dir/run.jsonl" 2> "$dir/run.err"
-  fi
-  echo "$dir"
-}
 
 measure() {  # tool size dir n
   local tool=$1 size=$2 dir=$3 n=$4 log="$out/$2.$1.$4" status=0 verdict
@@ -72,17 +61,12 @@ measure() {  # tool size dir n
   printf '  %-9s run %s: %6.2f s %8.0f MiB  %s\n' "$tool" "$n" "$wall" "$((rss / 1024))" "$verdict" >&2
 }
 
-"$root/bin/leak-detector" --version > /dev/null   # builds the jar on first use, outside the measurements
-if [ -f "$root/cli/target/leak-detector.aot" ] && [ "$root/cli/target/leak-detector.aot" -nt "$root/cli/target/leak-detector.jar" ]; then
-  echo "JVM AOT cache: in use (cli/target/leak-detector.aot, written by bin/build)" | tee "$out/aot.txt" >&2
-else
-  echo "JVM AOT cache: none (bin/build writes one; a jar built otherwise runs without)" | tee "$out/aot.txt" >&2
-fi
+bench_prepare_ours "$out"
 [ "$devtools" = 1 ] && "$root/core/src/test/devtools-oracle/run.sh" build >&2
 
 IFS=',' read -r -a size_list <<< "$sizes"
 for size in "${size_list[@]}"; do
-  dir=$(ensure_pair "$size")
+  dir=$(bench_service_snapshots "$size")
   echo "run-analyze: $size pair ($(du -ch "$dir/$size-before.heapsnapshot" "$dir/$size-after.heapsnapshot" | tail -1 | cut -f1)), load:$(uptime | sed 's/.*load average://')" >&2
   for n in $(seq 1 "$runs"); do
     measure ours "$size" "$dir" "$n"

@@ -23,6 +23,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+bench_name=run-summary
+# shellcheck source=lib.sh
+. "$root/bench/lib.sh"
 runs=3
 sizes="small,medium,large"
 synthetic=0
@@ -38,26 +41,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ ! -x /usr/bin/time ]; then
-  echo "run-summary: installing GNU time (/usr/bin/time) ..." >&2
-  apt-get install -y time >&2 || { apt-get update >&2 && apt-get install -y time >&2; }
-fi
+bench_need_gnu_time
 
 out="$root/bench/out/summary-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 tsv="$out/runs.tsv"
 printf 'file\ttool\trun\twall_s\trss_kib\tnodes\tedges\ttotal_size\n' > "$tsv"
-
-ensure_service_snapshot() {  # size -> path
-  local size=$1 dir="$root/bench/work/$1" file="$root/bench/work/$1/$1-before.heapsnapshot"
-  if [ ! -s "$file" ]; then
-    echo "run-summary: writing $file with service-heap.js (large: ~4 min, 7 GiB RSS) ..." >&2
-    mkdir -p "$dir"
-    node --max-old-space-size=20000 "$root/bench/gen/service-heap.js" --scale "$size" --out "$dir" \
-      > "$dir/run.jsonl" 2> "$dir/run.err"
-  fi
-  echo "$file"
-}
 
 ensure_synthetic_snapshot() {
   local file="$root/bench/work/synthetic/synthetic-55m.heapsnapshot"
@@ -93,18 +82,13 @@ PY
   tail -n 1 "$tsv" | awk -F'\t' '{printf "  %-9s run %s: %6.2f s %8.0f MiB\n", $2, $3, $4, $5 / 1024}' >&2
 }
 
-"$root/bin/leak-detector" --version > /dev/null   # builds the jar on first use, outside the measurements
-if [ -f "$root/cli/target/leak-detector.aot" ] && [ "$root/cli/target/leak-detector.aot" -nt "$root/cli/target/leak-detector.jar" ]; then
-  echo "JVM AOT cache: in use (cli/target/leak-detector.aot, written by bin/build)" | tee "$out/aot.txt" >&2
-else
-  echo "JVM AOT cache: none (bin/build writes one; a jar built otherwise runs without)" | tee "$out/aot.txt" >&2
-fi
+bench_prepare_ours "$out"
 [ "$devtools" = 1 ] && "$root/core/src/test/devtools-oracle/run.sh" build >&2
 
 files=()
 IFS=',' read -r -a size_list <<< "$sizes"
 for size in "${size_list[@]}"; do
-  files+=("$(ensure_service_snapshot "$size")")
+  files+=("$(bench_service_snapshots "$size")/$size-before.heapsnapshot")
 done
 for file in "${files[@]}"; do
   echo "run-summary: $(basename "$file") ($(du -h "$file" | cut -f1)), load:$(uptime | sed 's/.*load average://')" >&2
@@ -121,7 +105,7 @@ if [ "$synthetic" = 1 ]; then
   done
 fi
 
-python3 - "$tsv" "$out/table.md" "$runs" "$out" <<'PY'
+python3 - "$tsv" "$out/table.md" "$runs" "$out" "$devtools" <<'PY'
 import csv, json, statistics, sys, os
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 def same_classes(f):
@@ -152,7 +136,9 @@ for f in files:
         lines.append(f"| {f} | {nodes:,} | {edges:,} | {ow:.2f} s | {om:,.0f} MiB | {dw:.2f} s | {dm:,.0f} MiB | "
                      f"{dw / ow:.1f}× | {dm / om:.1f}× | {'yes' if same else 'NO'} |")
     else:
-        lines.append(f"| {f} | {nodes:,} | {edges:,} | {ow:.2f} s | {om:,.0f} MiB | cannot load | – | – | – | – |")
+        # Without DevTools runs: it was not asked for (--no-devtools), or it cannot load the file.
+        reason = "cannot load" if sys.argv[5] == "1" else "not run"
+        lines.append(f"| {f} | {nodes:,} | {edges:,} | {ow:.2f} s | {om:,.0f} MiB | {reason} | – | – | – | – |")
 lines.append("")
 lines.append(f"Medians of {sys.argv[3]} runs each, ours and DevTools alternating; wall time and peak RSS of the whole "
              "process (/usr/bin/time). Ratios are DevTools / ours. 'same results': equal node count, edge count and "
