@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Turns two or three snapshots of one service into a verdict with evidence.
  *
- * <p>The steps: load the latest snapshot ({@code after}) in full and keep it; load {@code before}
+ * <p>The steps: load the latest snapshot ({@code after}) and keep it; load {@code before}
  * (and the baseline) classified with after's plain-object shapes, as DevTools' Comparison view does,
  * and keep only their digests; compare class by class and, when ids are comparable, object by
  * object; attribute the growth to the new objects that hold it; select offenders; for each, cluster
@@ -42,8 +43,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LeakAnalyzer {
     private static final double COMPARABLE_FRACTION = 0.5;
-    private static final int CLUSTERS = 3;
-    private static final int TAIL = 5;
 
     private final AnalysisOptions options;
     private final HeapSnapshotParser.Options parseOptions;
@@ -152,7 +151,8 @@ public final class LeakAnalyzer {
 
         progress.onProgress("Finding retainer paths", 0, -1);
         Redactor redactor = new Redactor(options.includeValues());
-        Map<Integer, int[]> samples = sampleInstances(after, candidates, before, comparable, attribution);
+        Map<Integer, int[]> samples = OffenderEvidence.samples(after, candidates.stream().map(Candidate::classId)
+                .filter(Objects::nonNull).toList(), options.pathSamples(), before, comparable, attribution);
 
         List<LeakReport.Offender> offenders = new ArrayList<>();
         List<LeakReport.Offender> suppressed = new ArrayList<>();
@@ -163,11 +163,12 @@ public final class LeakAnalyzer {
             int[] sample = candidate.classId() == null ? new int[0] : samples.getOrDefault(candidate.classId(), new int[0]);
             long population = !comparable ? candidate.growth().countAfter()
                     : candidate.group() != null ? candidate.group().count() : Math.max(0, candidate.growth().addedCount());
-            List<PathCluster> clusters = cluster(finder, sample, population, redactor);
+            List<PathCluster> clusters = OffenderEvidence.clusters(finder, sample, population, redactor);
             String holderClass = candidate.group() == null || candidate.group().mainHolderClass() < 0 ? null
                     : redactor.className(after.heapClass(candidate.group().mainHolderClass()).name());
             PatternContext context = new PatternContext(candidate.growth(), clusters, holderClass,
-                    detachedDomNodes(after, sample), retainedClasses(after, sample, candidate.classId(), redactor));
+                    OffenderEvidence.detachedDomNodes(after, sample),
+                    OffenderEvidence.retainedClasses(after, sample, candidate.classId(), redactor));
             List<PatternMatch> patterns = PatternRules.matchAll(PatternRules.DEFAULT, context);
             List<String> reasons = new ArrayList<>(candidate.reasons());
             if (reasons.isEmpty()) {
@@ -210,134 +211,6 @@ public final class LeakAnalyzer {
 
     private record Candidate(ClassGrowth growth, Integer classId, GrowthAttribution.Group group, long own,
                              List<String> reasons) {
-    }
-
-    /**
-     * For each candidate class, up to {@code pathSamples} of its instances in after, evenly spread:
-     * with comparable ids the new ones that head new subtrees (those are the class's own growth;
-     * its other new instances sit inside someone else's), else all of them.
-     */
-    private Map<Integer, int[]> sampleInstances(HeapSnapshot after, List<Candidate> candidates, SnapshotDigest before,
-                                                boolean comparable, GrowthAttribution attribution) {
-        Map<Integer, long[]> population = new HashMap<>();
-        for (Candidate c : candidates) {
-            if (c.classId() != null) {
-                population.put(c.classId(), new long[2]);
-            }
-        }
-        int nodeCount = after.nodeCount();
-        int[] ids = after.graph().rawNodeIds();
-        for (int node = 0; node < nodeCount; node++) {
-            long[] count = population.get(after.classOf(node));
-            if (count != null && sampleable(after, node, ids, before, comparable, attribution)) {
-                count[0]++;
-            }
-        }
-        Map<Integer, int[]> samples = new HashMap<>();
-        Map<Integer, int[]> filled = new HashMap<>();
-        for (Map.Entry<Integer, long[]> entry : population.entrySet()) {
-            int size = (int) Math.min(options.pathSamples(), entry.getValue()[0]);
-            samples.put(entry.getKey(), new int[size]);
-            filled.put(entry.getKey(), new int[1]);
-        }
-        for (int node = 0; node < nodeCount; node++) {
-            long[] count = population.get(after.classOf(node));
-            if (count == null || !sampleable(after, node, ids, before, comparable, attribution)) {
-                continue;
-            }
-            int[] sample = samples.get(after.classOf(node));
-            int[] fill = filled.get(after.classOf(node));
-            long seen = count[1]++;
-            // Take instance k when it crosses the next multiple of total / sampleSize.
-            if (fill[0] < sample.length && seen * sample.length / count[0] == fill[0]) {
-                sample[fill[0]++] = node;
-            }
-        }
-        return samples;
-    }
-
-    private static boolean sampleable(HeapSnapshot after, int node, int[] ids, SnapshotDigest before,
-                                      boolean comparable, GrowthAttribution attribution) {
-        if (after.selfSize(node) == 0) {
-            return false;
-        }
-        if (!comparable) {
-            return true;
-        }
-        if (attribution.headsNewSubtrees(after.classOf(node))) {
-            return attribution.isHead(node);
-        }
-        return !before.allIds().contains(ids[node]);
-    }
-
-    private static List<PathCluster> cluster(RetainerPathFinder finder, int[] sample, long population,
-                                             Redactor redactor) {
-        Map<String, long[]> counts = new HashMap<>();
-        Map<String, RetainerPath> examples = new HashMap<>();
-        int used = 0;
-        for (int node : sample) {
-            if (!finder.reachable(node)) {
-                continue;
-            }
-            RetainerPath path = redactor.path(finder.pathTo(node));
-            String key = path.normalizedTail(TAIL + 1);
-            counts.computeIfAbsent(key, k -> new long[1])[0]++;
-            examples.putIfAbsent(key, path);
-            used++;
-        }
-        List<PathCluster> clusters = new ArrayList<>();
-        for (Map.Entry<String, long[]> entry : counts.entrySet()) {
-            long estimate = used == 0 ? 0 : Math.round((double) entry.getValue()[0] * Math.max(population, used) / used);
-            clusters.add(new PathCluster(entry.getKey(), estimate, examples.get(entry.getKey())));
-        }
-        clusters.sort(Comparator.comparingLong(PathCluster::count).reversed().thenComparing(PathCluster::holders));
-        return clusters.size() > CLUSTERS ? List.copyOf(clusters.subList(0, CLUSTERS)) : List.copyOf(clusters);
-    }
-
-    /**
-     * The classes most often found in what sampled instances retain, excluding the class itself
-     * and engine internals: "each listener keeps a ConnectionState alive".
-     */
-    private static List<String> retainedClasses(HeapSnapshot after, int[] sample, Integer classId, Redactor redactor) {
-        Map<Integer, long[]> counts = new HashMap<>();
-        var tree = after.dominatorTree();
-        var types = after.graph().types();
-        dev.leakdetector.heap.graph.IntStack stack = new dev.leakdetector.heap.graph.IntStack(64);
-        for (int i = 0; i < Math.min(sample.length, 50); i++) {
-            stack.clear();
-            stack.push(sample[i]);
-            int visited = 0;
-            while (!stack.isEmpty() && visited++ < 500) {
-                int node = stack.pop();
-                int c = after.classOf(node);
-                if (node != sample[i] && (classId == null || c != classId)
-                        && GrowthAttribution.visible(after.graph(), types, node)) {
-                    counts.computeIfAbsent(c, k -> new long[1])[0]++;
-                }
-                for (int k = tree.firstChild(node); k < tree.endChild(node); k++) {
-                    stack.push(tree.child(k));
-                }
-            }
-        }
-        return counts.entrySet().stream()
-                .filter(e -> !after.heapClass(e.getKey()).name().startsWith("("))
-                .sorted(Comparator.comparingLong((Map.Entry<Integer, long[]> e) -> e.getValue()[0]).reversed()
-                        .thenComparing(e -> after.heapClass(e.getKey()).name()))
-                .limit(4)
-                .map(e -> redactor.className(after.heapClass(e.getKey()).name()))
-                .toList();
-    }
-
-    private static long detachedDomNodes(HeapSnapshot after, int[] sample) {
-        long count = 0;
-        int nativeType = after.graph().types().nodeNative;
-        for (int node : sample) {
-            if (after.graph().nodeType(node) == nativeType && after.domState(node) == 2
-                    && !after.graph().nodeName(node).startsWith("Detached Node /")) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private LeakReport.Offender offender(Candidate candidate, List<String> reasons, List<PatternMatch> patterns,
