@@ -31,9 +31,16 @@ public final class GrowthAttribution {
     public record Group(int classId, String className, long count, long retainedSize, int[] samples,
                         Map<Integer, Long> holderClassCounts) {
 
-        /** The class holding most of the group, or -1. */
+        /**
+         * The class holding most of the group, or -1. Ties go to a real holder over none (-1), then
+         * to the smaller class id: the counts' map has no stable order, and reports must not vary
+         * from one run to the next.
+         */
         public int mainHolderClass() {
-            return holderClassCounts.entrySet().stream().max(Map.Entry.comparingByValue())
+            return holderClassCounts.entrySet().stream()
+                    .max(Map.Entry.<Integer, Long>comparingByValue()
+                            .thenComparing(e -> e.getKey() >= 0)
+                            .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
                     .map(Map.Entry::getKey).orElse(-1);
         }
     }
