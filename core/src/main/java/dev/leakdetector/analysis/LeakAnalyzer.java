@@ -113,11 +113,6 @@ public final class LeakAnalyzer {
     }
 
     /** The analysis proper, on a loaded after snapshot and digests of the earlier ones. */
-    public LeakReport analyze(SnapshotDigest baseline, SnapshotDigest before, HeapSnapshot after,
-                              SnapshotDigest afterDigest, LeakReport.Target target) {
-        return analyze(baseline, before, after, afterDigest, target, RetainerPathFinder.build(after));
-    }
-
     private LeakReport analyze(SnapshotDigest baseline, SnapshotDigest before, HeapSnapshot after,
                                SnapshotDigest afterDigest, LeakReport.Target target, RetainerPathFinder finder) {
         ProgressListener progress = parseOptions.progress();

@@ -32,13 +32,9 @@ public final class RetainerPathFinder {
         this.parentEdge = parentEdge;
     }
 
-    public static RetainerPathFinder build(HeapSnapshot snapshot) {
-        return of(snapshot, search(snapshot.graph()));
-    }
-
     /**
-     * The finder for a snapshot whose graph was searched already (see {@link #search}), as the
-     * analysis does while the snapshot's dominators are still being computed.
+     * The finder for a snapshot whose graph was searched already (see {@link #search}): the
+     * analysis searches while the snapshot's dominators are still being computed.
      */
     public static RetainerPathFinder of(HeapSnapshot snapshot, int[] parentEdges) {
         if (parentEdges.length != snapshot.nodeCount()) {
