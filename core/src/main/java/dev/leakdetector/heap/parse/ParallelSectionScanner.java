@@ -15,12 +15,16 @@ import java.util.function.LongFunction;
  * Parses one big numeric section of a plain (uncompressed) snapshot file on all cores.
  *
  * <p>A section's values must land at their exact positions, but a chunk's first position depends on
- * how many numbers all earlier chunks hold. So the scan runs twice over fixed-size chunks: pass 1
- * counts the numbers that start in each chunk and finds the closing bracket; a prefix sum gives each
- * chunk its first value index; pass 2 parses the chunks in parallel straight into the columns. A
- * number belongs to the chunk it starts in, so a worker skips a number continued from the previous
- * chunk and reads past its own end to finish its last one. Records (nodes, edges) that a chunk border
- * splits are put together by {@link RecordSink}.
+ * how many numbers all earlier chunks hold. The workers take fixed-size chunks in file order; each
+ * reads its chunk once, counts the numbers that start in it while the bytes are still in the cache,
+ * hands the count on in chunk order (waiting, if need be, for the one chunk before it that another
+ * worker is still counting) and gets back its first value index, then parses the chunk straight into
+ * the columns. A number belongs to the chunk it starts in, so a worker skips a number continued from
+ * the previous chunk and reads past its own end to finish its last one. Records (nodes, edges) that a
+ * chunk border splits are put together by {@link RecordSink}.
+ *
+ * <p>A section whose size is not known in advance (locations: its count decides the columns' size)
+ * is scanned twice instead: {@link #plan} counts, then {@link #parse} parses.
  */
 final class ParallelSectionScanner {
     /** Enough bytes past a chunk's end to finish any number of at most 18 digits. */
@@ -54,7 +58,7 @@ final class ParallelSectionScanner {
     }
 
     /**
-     * Parses the section whose first byte (just after {@code [}) is at {@code start}.
+     * Parses the section whose first byte (just after {@code [}) is at {@code start}, in one pass.
      *
      * @param expectedValues the number of values the header promises
      * @param sinks          creates a sink that writes from a given value index on
@@ -62,15 +66,113 @@ final class ParallelSectionScanner {
      */
     long scan(String section, String phase, long start, long expectedValues, LongFunction<ValueSink> sinks)
             throws SnapshotFormatException, IOException {
-        Plan plan = plan(section, phase, start);
-        long total = plan.totalValues();
+        int maxChunks = (int) Math.max(1, (fileSize - start + chunk - 1) / chunk);
+        ChunkOrder order = new ChunkOrder();
+        AtomicInteger nextChunk = new AtomicInteger();
+        AtomicLong bytesDone = new AtomicLong();
+        long estimatedBytes = fileSize - start;
+        runOnAllThreads(() -> {
+            ChunkReader.Buffer buffer = reader.borrow();
+            byte[] bytes = buffer.bytes;
+            NumberScanner scanner = new NumberScanner();
+            try {
+                int k;
+                while ((k = nextChunk.getAndIncrement()) < maxChunks) {
+                    long from = start + (long) k * chunk;
+                    long to = Math.min(fileSize, from + chunk);
+                    // One byte before the chunk tells whether its first digit continues a number.
+                    long readFrom = from == start ? from : from - 1;
+                    int length = reader.read(buffer, readFrom, to + TAIL);
+                    int begin = (int) (from - readFrom);
+                    int closing = NumberScanner.indexOfClosingBracket(bytes, begin, (int) (to - readFrom));
+                    int end = closing >= 0 ? closing : (int) (to - readFrom);
+                    long count = NumberScanner.countNumberStarts(bytes, begin, end,
+                            begin == 1 && NumberScanner.isDigit(bytes[0]));
+                    long first = order.deliver(k, count, closing >= 0 ? readFrom + closing : -1);
+                    if (first < 0) {
+                        break; // the section closed in an earlier chunk
+                    }
+                    if (closing < 0 && to == fileSize) {
+                        throw new SnapshotFormatException(file, section, fileSize,
+                                "unexpected end of file: the section is never closed (truncated snapshot?)");
+                    }
+                    // Past the promised count the values have nowhere to go; counting goes on for
+                    // the error message.
+                    if (first + count <= expectedValues) {
+                        parseChunk(section, scanner, bytes, readFrom, begin, end, length, sinks.apply(first));
+                    }
+                    progress.onProgress(phase, bytesDone.addAndGet(to - from), estimatedBytes);
+                }
+            } catch (InterruptedException e) {
+                order.stop();
+                throw new IOException("interrupted while parsing " + file, e);
+            } catch (SnapshotFormatException | IOException | RuntimeException | Error e) {
+                order.stop();
+                throw e;
+            } finally {
+                reader.giveBack(buffer);
+            }
+            return null;
+        });
+        long total = order.total();
         if (total != expectedValues) {
-            throw new SnapshotFormatException(file, section, plan.closingOffset(), "the section holds " + total
+            throw new SnapshotFormatException(file, section, order.closingOffset(), "the section holds " + total
                     + " values but the header promises " + expectedValues
                     + (total < expectedValues ? " (truncated or corrupt snapshot)" : ""));
         }
-        parse(section, phase, plan, sinks);
-        return plan.closingOffset();
+        return order.closingOffset();
+    }
+
+    /**
+     * The chunk counts, added up in chunk order as the workers deliver them. Each worker holds one
+     * chunk at a time and the chunks are handed out in order, so the chunk whose count is due is
+     * always held by a worker that is not waiting: no worker waits for long, and none forever.
+     */
+    private static final class ChunkOrder {
+        /** The chunk whose count is due. */
+        private int due;
+        /** The values of the chunks before {@link #due}. */
+        private long total;
+        private long closingOffset = -1;
+        /** The section closed in a delivered chunk, or a worker failed: no more deliveries. */
+        private boolean stopped;
+
+        /**
+         * Adds chunk {@code k}'s count once all earlier chunks' are in, and returns the index of its
+         * first value; or -1 when the section closed in an earlier chunk.
+         *
+         * @param closingOffset the file offset of the section's closing bracket in this chunk, or -1
+         */
+        synchronized long deliver(int k, long count, long closingOffset) throws InterruptedException {
+            while (due != k && !stopped) {
+                wait();
+            }
+            if (stopped) {
+                return -1;
+            }
+            long first = total;
+            total += count;
+            due = k + 1;
+            if (closingOffset >= 0) {
+                this.closingOffset = closingOffset;
+                stopped = true;
+            }
+            notifyAll();
+            return first;
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            notifyAll();
+        }
+
+        synchronized long total() {
+            return total;
+        }
+
+        synchronized long closingOffset() {
+            return closingOffset;
+        }
     }
 
     /** Pass 1: counts the numbers that start in each chunk and finds the closing bracket. */
@@ -144,42 +246,49 @@ final class ParallelSectionScanner {
                 long to = k == lastChunk ? closingOffset : from + chunk;
                 long readFrom = from == start ? from : from - 1;
                 int length = reader.read(buffer, readFrom, to + TAIL);
-                int begin = (int) (from - readFrom);
-                int end = (int) (to - readFrom);
-                if (begin == 1 && NumberScanner.isDigit(bytes[0])) {
-                    while (begin < end && NumberScanner.isDigit(bytes[begin])) {
-                        begin++;
-                    }
-                }
-                ValueSink sink = sinks.apply(firstValue[k]);
-                try {
-                    int result = scanner.scan(bytes, begin, end, sink);
-                    if (result == NumberScanner.NEED_MORE && scanner.inNumber()) {
-                        // Finish a number that runs past the chunk end; chunks never end inside
-                        // the section's last number, which stops at the closing bracket.
-                        int tailEnd = end;
-                        while (tailEnd < length && NumberScanner.isDigit(bytes[tailEnd])) {
-                            tailEnd++;
-                        }
-                        result = scanner.scan(bytes, end, tailEnd, sink);
-                    }
-                    if (result == NumberScanner.BAD_BYTE || result == NumberScanner.TOO_LONG) {
-                        long at = readFrom + scanner.problemIndex();
-                        String what = result == NumberScanner.BAD_BYTE
-                                ? "unexpected character " + describe(bytes[scanner.problemIndex()])
-                                : "a number with more than 18 digits";
-                        throw new SnapshotFormatException(file, section, at, what);
-                    }
-                    scanner.finish(sink);
-                    sink.finish();
-                } catch (ValueSink.BadValueException e) {
-                    throw new SnapshotFormatException(file, section, -1, e.getMessage());
-                }
+                parseChunk(section, scanner, bytes, readFrom, (int) (from - readFrom), (int) (to - readFrom), length,
+                        sinks.apply(firstValue[k]));
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), sectionBytes);
             }
             reader.giveBack(buffer);
             return null;
         });
+    }
+
+    /**
+     * Parses the numbers that start in {@code bytes[begin … end)} into {@code sink}, finishing the
+     * last one from the bytes after {@code end} (up to {@code length}) when it runs on.
+     */
+    private void parseChunk(String section, NumberScanner scanner, byte[] bytes, long readFrom, int begin, int end,
+                            int length, ValueSink sink) throws SnapshotFormatException {
+        if (begin == 1 && NumberScanner.isDigit(bytes[0])) {
+            while (begin < end && NumberScanner.isDigit(bytes[begin])) {
+                begin++;
+            }
+        }
+        try {
+            int result = scanner.scan(bytes, begin, end, sink);
+            if (result == NumberScanner.NEED_MORE && scanner.inNumber()) {
+                // Finish a number that runs past the chunk end; chunks never end inside
+                // the section's last number, which stops at the closing bracket.
+                int tailEnd = end;
+                while (tailEnd < length && NumberScanner.isDigit(bytes[tailEnd])) {
+                    tailEnd++;
+                }
+                result = scanner.scan(bytes, end, tailEnd, sink);
+            }
+            if (result == NumberScanner.BAD_BYTE || result == NumberScanner.TOO_LONG) {
+                long at = readFrom + scanner.problemIndex();
+                String what = result == NumberScanner.BAD_BYTE
+                        ? "unexpected character " + describe(bytes[scanner.problemIndex()])
+                        : "a number with more than 18 digits";
+                throw new SnapshotFormatException(file, section, at, what);
+            }
+            scanner.finish(sink);
+            sink.finish();
+        } catch (ValueSink.BadValueException e) {
+            throw new SnapshotFormatException(file, section, -1, e.getMessage());
+        }
     }
 
     static String describe(byte b) {

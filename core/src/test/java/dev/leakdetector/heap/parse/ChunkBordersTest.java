@@ -72,6 +72,44 @@ class ChunkBordersTest {
         }
     }
 
+    /**
+     * The workers count and parse each chunk in one go, handing counts on in chunk order: a section
+     * cut short, or holding more or fewer values than the header promises, must still be reported as
+     * such (not as whatever a half-read number turns into), wherever the chunk borders fall.
+     */
+    @Test
+    void cutsAndWrongCountsAreReportedWhateverTheChunks() throws Exception {
+        String text = Files.readString(NodeFixtures.fixture().first(), StandardCharsets.ISO_8859_1);
+        int edges = text.indexOf("\"edges\":[");
+        int edgesEnd = text.indexOf("]", edges);
+        int nodeCount = Integer.parseInt(text.replaceFirst("(?s).*?\"node_count\":(\\d+).*", "$1"));
+        java.util.Map<String, String> expectedErrors = new java.util.LinkedHashMap<>();
+        // Cuts in the edges, where the file is still long enough for the header's counts (an earlier
+        // cut is caught by that check, before any section is read).
+        for (int cut : new int[] {edges + 1_000_001, (edges + edgesEnd) / 2, edgesEnd - 3, edgesEnd}) {
+            Path file = dir.resolve("cut-" + cut + ".heapsnapshot");
+            Files.writeString(file, text.substring(0, cut), StandardCharsets.ISO_8859_1);
+            expectedErrors.put(file.toString(), "the section is never closed");
+        }
+        for (int count : new int[] {nodeCount - 1, nodeCount + 1}) {
+            Path file = dir.resolve("count-" + count + ".heapsnapshot");
+            Files.writeString(file, text.replace("\"node_count\":" + nodeCount, "\"node_count\":" + count),
+                    StandardCharsets.ISO_8859_1);
+            expectedErrors.put(file.toString(), "the section holds " + nodeCount * 7L
+                    + " values but the header promises " + count * 7L);
+        }
+        for (var expected : expectedErrors.entrySet()) {
+            for (int chunk : new int[] {1_000, 65_537, HeapSnapshotParser.CHUNK_BYTES}) {
+                for (int threads : new int[] {2, 3}) {
+                    assertThatThrownBy(() -> parse(Path.of(expected.getKey()), threads, chunk))
+                            .as("%s in chunks of %d bytes on %d threads", expected.getKey(), chunk, threads)
+                            .isInstanceOf(SnapshotFormatException.class)
+                            .hasMessageContaining(expected.getValue());
+                }
+            }
+        }
+    }
+
     private static HeapGraph parse(Path file, int threads, int chunk) throws Exception {
         return new HeapSnapshotParser(new HeapSnapshotParser.Options(threads, ProgressListener.NONE, false), chunk)
                 .parse(file);
