@@ -26,6 +26,12 @@ import java.util.Map;
  */
 public final class GrowthAttribution {
     private static final int SAMPLES = 8;
+    /** {@code top} of an old node or the root. */
+    private static final int OLD = -1;
+    /** {@code top} of a new node not resolved yet. */
+    private static final int UNRESOLVED = -2;
+    /** {@code top} of a new node on the chain being resolved. */
+    private static final int CLIMBING = -3;
 
     /** New objects of one class that head new subtrees, with what they retain and who holds them. */
     public record Group(int classId, String className, long count, long retainedSize, int[] samples,
@@ -67,20 +73,14 @@ public final class GrowthAttribution {
         int[] ids = graph.rawNodeIds();
         DominatorTree tree = after.dominatorTree();
         int root = graph.rootOrdinal();
-        // Asked in node order first: the dominator tree walk below visits nodes in an order that
-        // would make every lookup a cache miss.
-        EdgeBits old = new EdgeBits(nodeCount);
-        for (int node = 0; node < nodeCount; node++) {
-            if (earlierIds.contains(ids[node])) {
-                old.set(node);
-            }
-        }
-        // top[v]: the head of v's new subtree, or -1 when v is old.
+        // top[v]: the head of v's new subtree; OLD when v is old (or the root), and UNRESOLVED for a
+        // new node not reached yet. Only new nodes are resolved, each once: in node order, a new
+        // node's chain of new dominators is climbed to the first resolved one and resolved on the
+        // way back down, so dominators always come first. Old objects, most of a heap, are never
+        // visited, and the ids are asked in node order, which keeps those lookups in the cache.
         int[] top = new int[nodeCount];
-        IntStack stack = new IntStack(1024);
-        top[root] = -1;
-        for (int k = tree.firstChild(root); k < tree.endChild(root); k++) {
-            stack.push(tree.child(k));
+        for (int node = 0; node < nodeCount; node++) {
+            top[node] = node == root || earlierIds.contains(ids[node]) ? OLD : UNRESOLVED;
         }
         Map<Integer, long[]> totals = new HashMap<>();
         Map<Integer, int[]> samples = new HashMap<>();
@@ -88,14 +88,23 @@ public final class GrowthAttribution {
         long attributed = 0;
         long newObjects = 0;
         EdgeBits heads = new EdgeBits(nodeCount);
-        while (!stack.isEmpty()) {
-            int v = stack.pop();
-            int d = tree.dominator(v);
-            if (old.get(v)) {
-                top[v] = -1;
-            } else {
+        IntStack chain = new IntStack(1024);
+        for (int node = 0; node < nodeCount; node++) {
+            for (int v = node; top[v] == UNRESOLVED; v = tree.dominator(v)) {
+                top[v] = CLIMBING;
+                chain.push(v);
+            }
+            while (!chain.isEmpty()) {
+                int v = chain.pop();
+                int d = tree.dominator(v);
                 newObjects++;
-                int dominatorTop = d == root ? -1 : top[d];
+                int dominatorTop = top[d];
+                if (dominatorTop == CLIMBING) {
+                    // A dominator cycle, which a dominator tree never has: leave the nodes out.
+                    top[v] = OLD;
+                    newObjects--;
+                    continue;
+                }
                 if (dominatorTop < 0) {
                     top[v] = v;
                 } else if (visible(graph, t, dominatorTop)) {
@@ -117,20 +126,15 @@ public final class GrowthAttribution {
                             .merge(holder < 0 ? -1 : after.classOf(holder), 1L, Long::sum);
                 }
             }
-            for (int k = tree.firstChild(v); k < tree.endChild(v); k++) {
-                stack.push(tree.child(k));
-            }
         }
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<Integer, long[]> entry : totals.entrySet()) {
             int c = entry.getKey();
-            int[] sample = samples.get(c);
-            int n = 0;
-            while (n < sample.length && sample[n] >= 0) {
-                n++;
-            }
+            int[] sample = java.util.Arrays.stream(samples.get(c)).filter(node -> node >= 0).boxed()
+                    .sorted((a, b) -> ranksBelow(after, a, b) ? 1 : ranksBelow(after, b, a) ? -1 : 0)
+                    .mapToInt(Integer::intValue).toArray();
             groups.add(new Group(c, after.heapClass(c).name(), entry.getValue()[0], entry.getValue()[1],
-                    java.util.Arrays.copyOf(sample, n), Map.copyOf(holders.get(c))));
+                    sample, Map.copyOf(holders.get(c))));
         }
         groups.sort(Comparator.comparingLong(Group::retainedSize).reversed().thenComparing(Group::className));
         boolean[] newByClass = new boolean[after.aggregates().classCount()];
@@ -155,7 +159,7 @@ public final class GrowthAttribution {
         int node = after.dominator(head);
         int root = graph.rootOrdinal();
         for (int steps = 0; steps < 256 && node != root; steps++) {
-            if (top[node] < 0 && visible(graph, t, node)) {
+            if (top[node] == OLD && visible(graph, t, node)) {
                 return node;
             }
             node = after.dominator(node);
@@ -169,22 +173,32 @@ public final class GrowthAttribution {
         return sample;
     }
 
-    /** Keeps the heads with the largest retained sizes. */
+    /**
+     * Keeps the heads with the largest retained sizes; among equal sizes (leaked records of one
+     * shape often are), the smaller ordinals, so that the choice does not depend on the order in
+     * which the heads are found.
+     */
     private static void addSample(int[] sample, int node, HeapSnapshot after) {
-        long size = after.retainedSize(node);
-        int smallest = 0;
+        int worst = 0;
         for (int i = 0; i < sample.length; i++) {
             if (sample[i] < 0) {
                 sample[i] = node;
                 return;
             }
-            if (after.retainedSize(sample[i]) < after.retainedSize(sample[smallest])) {
-                smallest = i;
+            if (ranksBelow(after, sample[i], sample[worst])) {
+                worst = i;
             }
         }
-        if (size > after.retainedSize(sample[smallest])) {
-            sample[smallest] = node;
+        if (ranksBelow(after, sample[worst], node)) {
+            sample[worst] = node;
         }
+    }
+
+    /** Whether node a is a worse sample than node b: it retains less, or as much with a larger ordinal. */
+    private static boolean ranksBelow(HeapSnapshot after, int a, int b) {
+        long sizeA = after.retainedSize(a);
+        long sizeB = after.retainedSize(b);
+        return sizeA < sizeB || sizeA == sizeB && a > b;
     }
 
     /** Groups by class, largest retained growth first. */
