@@ -25,11 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -62,65 +57,51 @@ public final class LeakAnalyzer {
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         ProgressListener progress = parseOptions.progress();
         HeapSnapshotLoader loader = new HeapSnapshotLoader(parseOptions);
-        progress.onProgress("Loading after: " + afterFile.getFileName(), 0, -1);
         // The analysis never asks for distances from the GC roots (its retainer paths come from
-        // their own search), so none of its snapshots pays for that BFS. The retainer path search
-        // needs only the parsed graph: it runs while after's dominators are computed.
+        // their own search), so none of its snapshots pays for that BFS. Each load leaves a core
+        // idle while its dominators are computed; the work that needs only the parsed graph and
+        // its class ids is done there (side tasks): after's retainer path search and the bulk of
+        // each digest, and, in before's load, the growth attribution, which needs after and
+        // before's ids. The attribution is thrown away if the ids turn out not to be comparable.
+        progress.onProgress("Loading after: " + afterFile.getFileName(), 0, -1);
         AtomicReference<int[]> parentEdges = new AtomicReference<>();
-        HeapSnapshot after = loader.loadWithoutDistances(afterFile, null, "retainer path search",
-                graph -> parentEdges.set(RetainerPathFinder.search(graph)));
+        AtomicReference<SnapshotDigest.Instances> afterInstances = new AtomicReference<>();
+        HeapSnapshot after = loader.loadWithoutDistances(afterFile, null, "retainer paths and digest",
+                (graph, keys) -> {
+                    parentEdges.set(RetainerPathFinder.search(graph));
+                    afterInstances.set(SnapshotDigest.Instances.of(graph, keys));
+                });
         RetainerPathFinder finder = RetainerPathFinder.of(after, parentEdges.get());
-        // After's digest is made on a second thread while the earlier snapshots load: their
-        // loading leaves a core idle for part of the time.
-        ExecutorService background = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "leak-detector-after");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            Future<SnapshotDigest> afterDigest = background.submit(() -> SnapshotDigest.of(after));
-            progress.onProgress("Loading before: " + beforeFile.getFileName(), 0, -1);
-            SnapshotDigest beforeDigest = SnapshotDigest.of(
-                    loader.loadWithoutDistances(beforeFile, after.interfaceDefinitions()));
-            SnapshotDigest baselineDigest = null;
-            if (baselineFile != null) {
-                progress.onProgress("Loading baseline: " + baselineFile.getFileName(), 0, -1);
-                baselineDigest = SnapshotDigest.of(
-                        loader.loadWithoutDistances(baselineFile, after.interfaceDefinitions()));
-            }
-            return analyze(baselineDigest, beforeDigest, after, result(afterDigest), target, finder);
-        } finally {
-            background.shutdownNow();
-        }
-    }
+        SnapshotDigest afterDigest = SnapshotDigest.of(after, afterInstances.get());
 
-    /** The value of a background computation; its failure is rethrown as it was. */
-    private static <T> T result(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while analysing");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+        progress.onProgress("Loading before: " + beforeFile.getFileName(), 0, -1);
+        AtomicReference<SnapshotDigest.Instances> beforeInstances = new AtomicReference<>();
+        AtomicReference<GrowthAttribution> attribution = new AtomicReference<>();
+        HeapSnapshot beforeSnapshot = loader.loadWithoutDistances(beforeFile, after.interfaceDefinitions(),
+                "digest and attribution", (graph, keys) -> {
+                    beforeInstances.set(SnapshotDigest.Instances.of(graph, keys));
+                    attribution.set(GrowthAttribution.compute(after, beforeInstances.get().allIds()));
+                });
+        SnapshotDigest beforeDigest = SnapshotDigest.of(beforeSnapshot, beforeInstances.get());
+        beforeSnapshot = null; // only the digest is kept: the graph may go before the baseline loads
+        SnapshotDigest baselineDigest = null;
+        if (baselineFile != null) {
+            progress.onProgress("Loading baseline: " + baselineFile.getFileName(), 0, -1);
+            baselineDigest = SnapshotDigest.of(loader.loadWithoutDistances(baselineFile, after.interfaceDefinitions()));
         }
+        return analyze(baselineDigest, beforeDigest, after, afterDigest, attribution.get(), target, finder);
     }
 
     /** The analysis proper, on a loaded after snapshot and digests of the earlier ones. */
     private LeakReport analyze(SnapshotDigest baseline, SnapshotDigest before, HeapSnapshot after,
-                               SnapshotDigest afterDigest, LeakReport.Target target, RetainerPathFinder finder) {
+                               SnapshotDigest afterDigest, GrowthAttribution attributionIfComparable,
+                               LeakReport.Target target, RetainerPathFinder finder) {
         ProgressListener progress = parseOptions.progress();
         progress.onProgress("Comparing snapshots", 0, -1);
         double matched = ClassComparison.matchedFraction(before, afterDigest);
         boolean comparable = matched >= COMPARABLE_FRACTION;
         List<ClassGrowth> growths = ClassComparison.compare(baseline, before, afterDigest, comparable);
-        GrowthAttribution attribution = comparable ? GrowthAttribution.compute(after, before.allIds()) : null;
+        GrowthAttribution attribution = comparable ? attributionIfComparable : null;
         Map<String, Integer> afterClassIds = new HashMap<>();
         for (int c = 0; c < after.aggregates().classCount(); c++) {
             afterClassIds.put(after.heapClass(c).key(), c);

@@ -1,7 +1,9 @@
 package dev.leakdetector.analysis;
 
 import dev.leakdetector.heap.HeapSnapshot;
+import dev.leakdetector.heap.classes.ClassKeys;
 import dev.leakdetector.heap.classes.HeapClass;
+import dev.leakdetector.heap.graph.HeapGraph;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -40,30 +42,57 @@ public final class SnapshotDigest {
         this.allIds = allIds;
     }
 
+    /**
+     * The instances' ids and sizes grouped by class and sorted by id, and the set of all ids: the
+     * bulk of a digest, which needs only the parsed graph, its final self sizes and its class ids.
+     * A load can make it while its dominators are still being computed (see {@link #of(HeapSnapshot,
+     * Instances)}).
+     */
+    public record Instances(int[] start, int[] ids, long[] sizes, IdSet allIds) {
+        public static Instances of(HeapGraph graph, ClassKeys keys) {
+            int nodeCount = graph.nodeCount();
+            int classCount = keys.classes().size();
+            int[] classOf = keys.rawClassOf();
+            int[] nodeIds = graph.rawNodeIds();
+            int[] start = new int[classCount + 1];
+            IdSet allIds = IdSet.of(nodeIds, nodeCount);
+            for (int node = 0; node < nodeCount; node++) {
+                if (graph.selfSize(node) != 0) {
+                    start[classOf[node] + 1]++;
+                }
+            }
+            for (int c = 0; c < classCount; c++) {
+                start[c + 1] += start[c];
+            }
+            int[] ids = new int[start[classCount]];
+            long[] sizes = new long[ids.length];
+            int[] fill = Arrays.copyOf(start, classCount);
+            for (int node = 0; node < nodeCount; node++) {
+                long size = graph.selfSize(node);
+                if (size != 0) {
+                    int slot = fill[classOf[node]]++;
+                    // Flipping the sign bit makes signed order equal unsigned order for sorting.
+                    ids[slot] = nodeIds[node] ^ Integer.MIN_VALUE;
+                    sizes[slot] = size;
+                }
+            }
+            for (int c = 0; c < classCount; c++) {
+                sortPairs(ids, sizes, start[c], start[c + 1]);
+            }
+            return new Instances(start, ids, sizes, allIds);
+        }
+    }
+
     public static SnapshotDigest of(HeapSnapshot snapshot) {
-        int nodeCount = snapshot.nodeCount();
+        return of(snapshot, Instances.of(snapshot.graph(), snapshot.classKeys()));
+    }
+
+    /** The digest of a loaded snapshot whose instances are already grouped. */
+    public static SnapshotDigest of(HeapSnapshot snapshot, Instances instances) {
         int classCount = snapshot.aggregates().classCount();
-        int[] start = new int[classCount + 1];
-        IdSet allIds = IdSet.of(snapshot.graph().rawNodeIds(), nodeCount);
-        for (int node = 0; node < nodeCount; node++) {
-            if (snapshot.selfSize(node) != 0) {
-                start[snapshot.classOf(node) + 1]++;
-            }
-        }
-        for (int c = 0; c < classCount; c++) {
-            start[c + 1] += start[c];
-        }
-        int[] ids = new int[start[classCount]];
-        long[] sizes = new long[ids.length];
-        int[] fill = Arrays.copyOf(start, classCount);
-        for (int node = 0; node < nodeCount; node++) {
-            long size = snapshot.selfSize(node);
-            if (size != 0) {
-                int slot = fill[snapshot.classOf(node)]++;
-                // Flipping the sign bit makes signed order equal unsigned order for sorting.
-                ids[slot] = snapshot.graph().rawNodeIds()[node] ^ Integer.MIN_VALUE;
-                sizes[slot] = size;
-            }
+        int[] start = instances.start();
+        if (start.length != classCount + 1) {
+            throw new IllegalArgumentException("instances of another snapshot");
         }
         Map<String, ClassEntry> classes = new LinkedHashMap<>();
         for (int c = 0; c < classCount; c++) {
@@ -72,14 +101,13 @@ public final class SnapshotDigest {
             if (from == to) {
                 continue;
             }
-            sortPairs(ids, sizes, from, to);
             HeapClass heapClass = snapshot.heapClass(c);
             classes.put(heapClass.key(), new ClassEntry(heapClass.key(), heapClass.name(),
                     snapshot.aggregates().count(c), snapshot.aggregates().selfSize(c),
                     snapshot.aggregates().retainedSize(c), from, to));
         }
-        return new SnapshotDigest(snapshot.file().toString(), nodeCount, snapshot.totalSize(),
-                Collections.unmodifiableMap(classes), ids, sizes, allIds);
+        return new SnapshotDigest(snapshot.file().toString(), snapshot.nodeCount(), snapshot.totalSize(),
+                Collections.unmodifiableMap(classes), instances.ids(), instances.sizes(), instances.allIds());
     }
 
     /** Sorts ids[from, to) with their sizes; ids are almost always already in order. */

@@ -34,7 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Loads a snapshot file and runs the analysis pipeline as named steps, in the spirit of DevTools'
@@ -91,19 +91,19 @@ public final class HeapSnapshotLoader {
 
     /**
      * As {@link #loadWithoutDistances}, and runs {@code sideTask} (timed as step {@code sideStep})
-     * on the parsed graph where the
-     * loading thread would otherwise wait for the dominators (the longest step, on the other
-     * thread): work the caller needs anyway, done in time that would be idle. The task may read
-     * the graph's edges, ids and strings, which do not change after parsing; not its self sizes.
+     * where the loading thread would otherwise wait for the dominators (the longest step, on the
+     * other thread): work the caller needs anyway, done in time that would be idle. The task gets
+     * the graph and its class ids; by then names and self sizes are final. It must not change
+     * them: the dominator thread is still reading them.
      */
     public HeapSnapshot loadWithoutDistances(Path file, List<InterfaceInference.Definition> interfaceDefinitions,
-                                             String sideStep, Consumer<HeapGraph> sideTask)
+                                             String sideStep, BiConsumer<HeapGraph, ClassKeys> sideTask)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         return load(file, interfaceDefinitions, false, sideStep, sideTask);
     }
 
     private HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions, boolean withDistances,
-                              String sideStep, Consumer<HeapGraph> sideTask)
+                              String sideStep, BiConsumer<HeapGraph, ClassKeys> sideTask)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         ProgressListener progress = options.progress();
         Steps steps = new Steps(progress);
@@ -140,7 +140,7 @@ public final class HeapSnapshotLoader {
             ClassKeys keys = steps.run("class keys", () -> ClassKeys.assign(graph, classIndex));
             if (sideTask != null) {
                 steps.run(sideStep, () -> {
-                    sideTask.accept(graph);
+                    sideTask.accept(graph, keys);
                     return null;
                 });
             }
