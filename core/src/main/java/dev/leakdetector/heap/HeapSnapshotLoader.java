@@ -44,13 +44,14 @@ import java.util.function.BiConsumer;
  * threads. Then two chains run side by side, as DevTools splits its work over two workers:
  * <ul>
  *   <li>dominators: semi-NCA (or the exact Lengauer–Tarjan port where semi-NCA declines), then
- *       retained sizes and the dominator tree;</li>
+ *       retained sizes;</li>
  *   <li>names and sizes: DOM state (which renames detached nodes), shallow-size re-attribution,
  *       distances, class names, interfaces and class keys.</li>
  * </ul>
  * Retained sizes need the re-attributed self sizes, so the dominator chain waits for the shallow-size
  * step before it sums them; that step comes early in the other chain, so the wait is normally over
- * before it starts. Class aggregates need both chains and run last. Each chain keeps its large
+ * before it starts. The loading thread builds the dominator tree while the retained sizes are summed;
+ * class aggregates need both chains and run last, on both threads. Each chain keeps its large
  * temporaries in its own methods' locals and drops them as soon as it can: peak memory decides the
  * largest snapshot that loads.
  */
@@ -119,12 +120,14 @@ public final class HeapSnapshotLoader {
             return thread;
         });
         CompletableFuture<Void> selfSizesFinal = new CompletableFuture<>();
+        CompletableFuture<int[]> dominatorsKnown = new CompletableFuture<>();
         try {
             EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
             EdgeBits essential = steps.run("essential edges",
                     () -> essentialEdges(graph, pageObjects, options.threads() > 1 ? pool : null));
             Future<DominatorResults> dominatorsFuture = options.threads() > 1
-                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal)) : null;
+                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal,
+                            dominatorsKnown)) : null;
 
             byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
             steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
@@ -145,20 +148,32 @@ public final class HeapSnapshotLoader {
                 });
             }
 
-            DominatorResults dominators = dominatorsFuture != null ? join(dominatorsFuture)
-                    : dominatorChain(graph, essential, steps, progress, selfSizesFinal);
-            ClassAggregates aggregates = steps.run("class aggregates",
-                    () -> ClassAggregates.compute(graph, keys, dominators.retained(), distances, dominators.tree()));
-            return new HeapSnapshot(file, graph, domStates, dominators.tree(), dominators.retained(), distances, keys,
+            // The tree is built here while the other thread sums the retained sizes: both need
+            // only the dominators.
+            DominatorResults dominators;
+            DominatorTree tree;
+            if (dominatorsFuture != null) {
+                int[] idoms = await(dominatorsKnown, dominatorsFuture);
+                tree = steps.run("dominator tree", () -> DominatorTree.build(idoms, graph.rootOrdinal()));
+                dominators = join(dominatorsFuture);
+            } else {
+                dominators = dominatorChain(graph, essential, steps, progress, selfSizesFinal, dominatorsKnown);
+                tree = steps.run("dominator tree", () -> DominatorTree.build(dominators.dominators(),
+                        graph.rootOrdinal()));
+            }
+            ClassAggregates aggregates = steps.run("class aggregates", () -> ClassAggregates.compute(graph, keys,
+                    dominators.retained(), distances, tree, dominatorsFuture != null ? pool : null));
+            return new HeapSnapshot(file, graph, domStates, tree, dominators.retained(), distances, keys,
                     aggregates, definitions, dominators.unreachableFromRoot(), steps.millis());
         } finally {
             selfSizesFinal.completeExceptionally(new CancellationException("loading stopped"));
+            dominatorsKnown.completeExceptionally(new CancellationException("loading stopped"));
             pool.shutdownNow();
         }
     }
 
     /** What the dominator chain hands over; the DFS order it used is dropped once sizes are summed. */
-    private record DominatorResults(int[] dominators, long[] retained, int unreachableFromRoot, DominatorTree tree) {
+    private record DominatorResults(int[] dominators, long[] retained, int unreachableFromRoot) {
     }
 
     /** The essential edges; with a pool, the second half of the edges is decided on its thread. */
@@ -177,23 +192,40 @@ public final class HeapSnapshotLoader {
         return essential;
     }
 
+    /**
+     * Dominators, then retained sizes; the dominators are handed to {@code dominatorsKnown} as soon
+     * as they are known, and a failure before that is handed on too, so that nobody waits forever.
+     */
     private static DominatorResults dominatorChain(HeapGraph graph, EdgeBits essential, Steps steps,
-                                                   ProgressListener progress, Future<Void> selfSizesFinal)
+                                                   ProgressListener progress, Future<Void> selfSizesFinal,
+                                                   CompletableFuture<int[]> dominatorsKnown)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
-        DominatorResults sized = retainedSizes(graph, essential, steps, progress, selfSizesFinal);
-        DominatorTree tree = steps.run("dominator tree",
-                () -> DominatorTree.build(sized.dominators(), graph.rootOrdinal()));
-        return new DominatorResults(sized.dominators(), sized.retained(), sized.unreachableFromRoot(), tree);
-    }
-
-    private static DominatorResults retainedSizes(HeapGraph graph, EdgeBits essential, Steps steps,
-                                                  ProgressListener progress, Future<Void> selfSizesFinal)
-            throws IOException, SnapshotFormatException, HeapTooLargeException {
-        LengauerTarjan.Result result = dominators(graph, essential, steps, progress);
-        compactHeap(graph, steps, "collect dominator garbage");
+        LengauerTarjan.Result result;
+        try {
+            result = dominators(graph, essential, steps, progress);
+            compactHeap(graph, steps, "collect dominator garbage");
+        } catch (IOException | SnapshotFormatException | HeapTooLargeException | RuntimeException | Error e) {
+            dominatorsKnown.completeExceptionally(e);
+            throw e;
+        }
+        dominatorsKnown.complete(result.dominators());
         join(selfSizesFinal);
         long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, result));
-        return new DominatorResults(result.dominators(), retained, result.unreachableFromRoot(), null);
+        return new DominatorResults(result.dominators(), retained, result.unreachableFromRoot());
+    }
+
+    /** The dominators once known; if their chain failed, its own failure is rethrown. */
+    private static int[] await(CompletableFuture<int[]> dominatorsKnown, Future<DominatorResults> chain)
+            throws IOException {
+        try {
+            return dominatorsKnown.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while computing dominators", e);
+        } catch (ExecutionException e) {
+            join(chain);
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static LengauerTarjan.Result dominators(HeapGraph graph, EdgeBits essential, Steps steps,

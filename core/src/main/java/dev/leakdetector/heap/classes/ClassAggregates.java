@@ -2,13 +2,13 @@ package dev.leakdetector.heap.classes;
 
 import dev.leakdetector.heap.dominators.DominatorTree;
 import dev.leakdetector.heap.graph.HeapGraph;
-import dev.leakdetector.heap.graph.IntStack;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
 
 /**
- * Per-class totals as DevTools' Summary view computes them ({@code buildAggregates} and
- * {@code calculateClassesRetainedSize}): only nodes with a non-zero self size count, and a class's
- * retained size adds up its instances that no other instance of the same class dominates, so objects
- * holding each other are not counted twice.
+ * Per-class totals as DevTools' Summary view computes them ({@code buildAggregates}): only nodes
+ * with a non-zero self size count; the retained sizes come from {@link ClassRetainedSizes}.
  */
 public final class ClassAggregates {
     private final int[] counts;
@@ -23,9 +23,12 @@ public final class ClassAggregates {
         this.distances = distances;
     }
 
-    /** @param nodeDistances per node, or null when the snapshot was loaded without them */
+    /**
+     * @param nodeDistances per node, or null when the snapshot was loaded without them
+     * @param pool          a second thread for the retained sizes ({@link ClassRetainedSizes}), or null
+     */
     public static ClassAggregates compute(HeapGraph graph, ClassKeys keys, long[] retained, int[] nodeDistances,
-                                          DominatorTree tree) {
+                                          DominatorTree tree, ExecutorService pool) throws IOException {
         int classCount = keys.classes().size();
         int[] counts = new int[classCount];
         long[] self = new long[classCount];
@@ -48,36 +51,7 @@ public final class ClassAggregates {
             }
         }
 
-        // Depth-first over the dominator tree; active[c] counts the counted instances of class c
-        // among the current node's dominators. A marker (-1 - node) on the stack closes a subtree.
-        long[] retainedByClass = new long[classCount];
-        int[] active = new int[classCount];
-        IntStack stack = new IntStack(1024);
-        stack.push(tree.root());
-        while (!stack.isEmpty()) {
-            int item = stack.pop();
-            if (item < 0) {
-                active[classOf[-1 - item]]--;
-                continue;
-            }
-            int c = classOf[item];
-            boolean counts0 = active[c] == 0 && graph.selfSize(item) != 0;
-            if (counts0) {
-                retainedByClass[c] += retained[item];
-            }
-            int from = tree.firstChild(item);
-            int to = tree.endChild(item);
-            if (from == to) {
-                continue;
-            }
-            if (counts0) {
-                active[c]++;
-                stack.push(-1 - item);
-            }
-            for (int k = from; k < to; k++) {
-                stack.push(tree.child(k));
-            }
-        }
+        long[] retainedByClass = ClassRetainedSizes.compute(graph, classOf, classCount, retained, tree, pool);
         return new ClassAggregates(counts, self, retainedByClass, distances);
     }
 
