@@ -110,7 +110,10 @@ public final class SnapshotDigest {
                 Collections.unmodifiableMap(classes), instances.ids(), instances.sizes(), instances.allIds());
     }
 
-    /** Sorts ids[from, to) with their sizes; ids are almost always already in order. */
+    /**
+     * Sorts ids[from, to) with their sizes. An earlier snapshot's ids are almost always in order
+     * already; a later one's interleave old and new objects.
+     */
     private static void sortPairs(int[] ids, long[] sizes, int from, int to) {
         boolean sorted = true;
         for (int i = from + 1; i < to && sorted; i++) {
@@ -121,13 +124,11 @@ public final class SnapshotDigest {
             for (int i = from; i < to; i++) {
                 packed[i - from] = ((long) ids[i] << 32) | (i - from);
             }
-            Arrays.sort(packed);
-            int[] idCopy = Arrays.copyOfRange(ids, from, to);
+            RadixSort.sortByHighInt(packed);
             long[] sizeCopy = Arrays.copyOfRange(sizes, from, to);
             for (int k = 0; k < packed.length; k++) {
-                int original = (int) packed[k];
-                ids[from + k] = idCopy[original];
-                sizes[from + k] = sizeCopy[original];
+                ids[from + k] = (int) (packed[k] >> 32);
+                sizes[from + k] = sizeCopy[(int) packed[k]];
             }
         }
     }
