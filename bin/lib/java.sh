@@ -4,8 +4,17 @@
 # Sets LD_JAVA (the java binary), LD_JAVA_HOME (its home) and LD_JAVA_MAJOR (its version).
 
 ld_java_major() {
-  local version
-  version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+  local version release
+  # A JDK's `release` file names its version: reading it spares starting a JVM (about 40 ms on
+  # every run). Without one, ask the JVM itself.
+  release="$(dirname "$(readlink -f "$1")")/../release"
+  version=""
+  if [ -f "$release" ]; then
+    version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$release" | head -n1)
+  fi
+  if [ -z "$version" ]; then
+    version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+  fi
   case "$version" in
     1.*) echo "${version#1.}" | cut -d. -f1 ;;
     "") echo 0 ;;
