@@ -13,6 +13,7 @@ import dev.leakdetector.heap.dominators.RetainedSizes;
 import dev.leakdetector.heap.dominators.SemiNca;
 import dev.leakdetector.heap.dominators.ShallowSizeAttribution;
 import dev.leakdetector.heap.graph.EdgeBits;
+import dev.leakdetector.heap.graph.Futures;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.ReverseEdges;
 import dev.leakdetector.heap.parse.HeapSnapshotParser;
@@ -261,23 +262,7 @@ public final class HeapSnapshotLoader {
     private static final int COMPACTION_MIN_NODES = 1_000_000;
 
     private static <T> T join(Future<T> future) throws IOException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while computing dominators", e);
-        } catch (CancellationException e) {
-            throw new IOException("loading was stopped", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return Futures.join(future, "computing dominators");
     }
 
     /** Runs and times named steps, from any thread, and reports each as a progress phase. */

@@ -1,6 +1,7 @@
 package dev.leakdetector.heap.classes;
 
 import dev.leakdetector.heap.dominators.DominatorTree;
+import dev.leakdetector.heap.graph.Futures;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntStack;
 
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +51,7 @@ final class ClassRetainedSizes {
         Walk other = new Walk(graph, classOf, classCount, retained, tree);
         Future<?> second = pool.submit(() -> other.take(pieces, next));
         walk.take(pieces, next);
-        join(second);
+        Futures.join(second, "summing retained sizes by class");
         long[] byClass = walk.byClass;
         for (int c = 0; c < classCount; c++) {
             byClass[c] += other.byClass[c];
@@ -186,23 +186,6 @@ final class ClassRetainedSizes {
                     stack.push(tree.child(k));
                 }
             }
-        }
-    }
-
-    private static void join(Future<?> future) throws IOException {
-        try {
-            future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while summing retained sizes by class", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }

@@ -1,8 +1,9 @@
 package dev.leakdetector.heap.parse;
 
+import dev.leakdetector.heap.graph.Futures;
+
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -22,19 +23,6 @@ record Columns(NodeColumns nodes, EdgeColumns edges) {
         if (edges == null) {
             return new Columns(nodes, new EdgeColumns(header, edgeCount, nodeCount));
         }
-        try {
-            return new Columns(nodes, edges.get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while parsing " + file, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return new Columns(nodes, Futures.join(edges, "parsing " + file));
     }
 }
