@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * Attributes the growth between two snapshots of one process to the objects that hold it.
  *
- * <p>An object of the later snapshot is <em>new</em> when its id is not in the earlier one. Walking
- * the dominator tree down from the root, a new user-visible object whose dominator is old (or an
- * engine-internal store such as a reallocated elements array) is the top of a new subtree: it and
+ * <p>An object of the later snapshot is <em>new</em> when its id is not in the earlier one. In the
+ * dominator tree, a new user-visible object whose dominator is old (or an engine-internal store
+ * such as a reallocated elements array) is the top of a new subtree: it and
  * everything it dominates came into being since the earlier snapshot and is still alive. Summing
  * the retained sizes of these tops gives the growth without counting anything twice, and their
  * classes name the accumulating objects — {@code RequestRecord} rather than the strings inside it.
@@ -97,14 +97,16 @@ public final class GrowthAttribution {
             while (!chain.isEmpty()) {
                 int v = chain.pop();
                 int d = tree.dominator(v);
-                newObjects++;
                 int dominatorTop = top[d];
                 if (dominatorTop == CLIMBING) {
-                    // A dominator cycle, which a dominator tree never has: leave the nodes out.
+                    // A cycle of dominators, which a dominator tree never has: leave it all out.
                     top[v] = OLD;
-                    newObjects--;
+                    while (!chain.isEmpty()) {
+                        top[chain.pop()] = OLD;
+                    }
                     continue;
                 }
+                newObjects++;
                 if (dominatorTop < 0) {
                     top[v] = v;
                 } else if (visible(graph, t, dominatorTop)) {

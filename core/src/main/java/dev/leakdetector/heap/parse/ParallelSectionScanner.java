@@ -69,8 +69,7 @@ final class ParallelSectionScanner {
         int maxChunks = (int) Math.max(1, (fileSize - start + chunk - 1) / chunk);
         ChunkOrder order = new ChunkOrder();
         AtomicInteger nextChunk = new AtomicInteger();
-        AtomicLong bytesDone = new AtomicLong();
-        long estimatedBytes = fileSize - start;
+        // Progress counts values: the section's length in bytes is known only at its end.
         runOnAllThreads(() -> {
             ChunkReader.Buffer buffer = reader.borrow();
             byte[] bytes = buffer.bytes;
@@ -93,15 +92,14 @@ final class ParallelSectionScanner {
                         break; // the section closed in an earlier chunk
                     }
                     if (closing < 0 && to == fileSize) {
-                        throw new SnapshotFormatException(file, section, fileSize,
-                                "unexpected end of file: the section is never closed (truncated snapshot?)");
+                        throw neverClosed(section);
                     }
                     // Past the promised count the values have nowhere to go; counting goes on for
                     // the error message.
                     if (first + count <= expectedValues) {
                         parseChunk(section, scanner, bytes, readFrom, begin, end, length, sinks.apply(first));
                     }
-                    progress.onProgress(phase, bytesDone.addAndGet(to - from), estimatedBytes);
+                    progress.onProgress(phase, Math.min(first + count, expectedValues), expectedValues);
                 }
             } catch (InterruptedException e) {
                 order.stop();
@@ -213,8 +211,7 @@ final class ParallelSectionScanner {
 
         int lastChunk = firstClosingChunk.get();
         if (lastChunk == Integer.MAX_VALUE) {
-            throw new SnapshotFormatException(file, section, fileSize,
-                    "unexpected end of file: the section is never closed (truncated snapshot?)");
+            throw neverClosed(section);
         }
         long[] firstValue = new long[lastChunk + 1];
         long total = 0;
@@ -269,11 +266,15 @@ final class ParallelSectionScanner {
         try {
             int result = scanner.scan(bytes, begin, end, sink);
             if (result == NumberScanner.NEED_MORE && scanner.inNumber()) {
-                // Finish a number that runs past the chunk end; chunks never end inside
-                // the section's last number, which stops at the closing bracket.
+                // Finish a number that runs past the chunk end. In a whole file the section's
+                // closing bracket comes after its last number; a number that runs into the end of
+                // the file was cut, and must not be taken for a value.
                 int tailEnd = end;
                 while (tailEnd < length && NumberScanner.isDigit(bytes[tailEnd])) {
                     tailEnd++;
+                }
+                if (readFrom + tailEnd >= fileSize) {
+                    throw neverClosed(section);
                 }
                 result = scanner.scan(bytes, end, tailEnd, sink);
             }
@@ -289,6 +290,11 @@ final class ParallelSectionScanner {
         } catch (ValueSink.BadValueException e) {
             throw new SnapshotFormatException(file, section, -1, e.getMessage());
         }
+    }
+
+    private SnapshotFormatException neverClosed(String section) {
+        return new SnapshotFormatException(file, section, fileSize,
+                "unexpected end of file: the section is never closed (truncated snapshot?)");
     }
 
     static String describe(byte b) {

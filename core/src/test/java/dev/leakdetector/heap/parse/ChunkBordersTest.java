@@ -110,6 +110,49 @@ class ChunkBordersTest {
         }
     }
 
+    /**
+     * A file cut one digit after a chunk border, inside a number: the worker of the chunk before
+     * reads on to finish that number and meets the end of the file. The piece it has is not a value
+     * (here a {@code to_node} that is no multiple of 7), and the cut must be reported as such.
+     */
+    @Test
+    void aNumberCutByTheEndOfTheFileIsNotAValue() throws Exception {
+        String text = Files.readString(NodeFixtures.fixture().first(), StandardCharsets.ISO_8859_1);
+        int start = text.indexOf("\"edges\":[") + "\"edges\":[".length();
+        int end = text.indexOf("]", start);
+        int chunk = 1_000;
+        // The first to_node (every third value) after 1 MB of edges, where the file is still long
+        // enough for the header's counts, that spans a chunk border with a first digit that is no
+        // multiple of 7.
+        int cut = -1;
+        int value = 0;
+        for (int i = start; i < end && cut < 0; ) {
+            while (!Character.isDigit(text.charAt(i))) {
+                i++;
+            }
+            int from = i;
+            while (Character.isDigit(text.charAt(i))) {
+                i++;
+            }
+            int border = start + ((from - start) / chunk + 1) * chunk;
+            if (value % 3 == 2 && from > start + 1_000_000 && border < i
+                    && Long.parseLong(text.substring(from, border + 1)) % 7 != 0) {
+                cut = border + 1;
+            }
+            value++;
+        }
+        assertThat(cut).isPositive();
+        Path file = dir.resolve("cut-in-a-number.heapsnapshot");
+        Files.writeString(file, text.substring(0, cut), StandardCharsets.ISO_8859_1);
+        for (int threads : new int[] {2, 3}) {
+            for (int round = 0; round < 5; round++) {
+                assertThatThrownBy(() -> parse(file, threads, chunk))
+                        .isInstanceOf(SnapshotFormatException.class)
+                        .hasMessageContaining("the section is never closed");
+            }
+        }
+    }
+
     private static HeapGraph parse(Path file, int threads, int chunk) throws Exception {
         return new HeapSnapshotParser(new HeapSnapshotParser.Options(threads, ProgressListener.NONE, false), chunk)
                 .parse(file);
