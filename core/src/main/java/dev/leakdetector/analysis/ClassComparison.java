@@ -102,32 +102,56 @@ public final class ClassComparison {
     }
 
     /**
-     * Whether ids in the two snapshots name the same objects: at least half of before's JS objects
-     * (odd ids; embedder nodes get fresh even ids every time) are found in after under the same
-     * class. Separate processes, or snapshots from separate inspector sessions (V8 resets ids when a
-     * session closes), fail this test.
+     * How before's JS objects (odd ids; embedder nodes get fresh even ids every time) show up in
+     * after: by id at all, and by id under the same class.
+     *
+     * @param considered before's JS objects
+     * @param found      those whose id is in after
+     * @param sameClass  those whose id is in after under the same class
      */
-    public static double matchedFraction(SnapshotDigest before, SnapshotDigest after) {
+    public record IdOverlap(long considered, long found, long sameClass) {
+        /** Share of before's JS objects in after under the same id and class. */
+        public double matchedFraction() {
+            return considered == 0 ? 0 : (double) sameClass / considered;
+        }
+
+        /** Share of before's JS objects whose id is in after. */
+        public double foundFraction() {
+            return considered == 0 ? 0 : (double) found / considered;
+        }
+
+        /** Of the ids in both, the share that name an object of the same class. */
+        public double agreement() {
+            return found == 0 ? 0 : (double) sameClass / found;
+        }
+    }
+
+    public static IdOverlap idOverlap(SnapshotDigest before, SnapshotDigest after) {
         long considered = 0;
-        long matched = 0;
+        long found = 0;
+        long sameClass = 0;
         for (SnapshotDigest.ClassEntry b : before.classes().values()) {
             SnapshotDigest.ClassEntry a = after.classes().get(b.key());
             int j = a == null ? 0 : a.from();
             int jEnd = a == null ? 0 : a.to();
             for (int i = b.from(); i < b.to(); i++) {
-                if ((before.id(i) & 1) == 0) {
+                long id = before.id(i);
+                if ((id & 1) == 0) {
                     continue;
                 }
                 considered++;
+                if (after.allIds().contains((int) id)) {
+                    found++;
+                }
                 int x = before.sortableId(i);
                 while (j < jEnd && after.sortableId(j) < x) {
                     j++;
                 }
                 if (j < jEnd && after.sortableId(j) == x) {
-                    matched++;
+                    sameClass++;
                 }
             }
         }
-        return considered == 0 ? 0 : (double) matched / considered;
+        return new IdOverlap(considered, found, sameClass);
     }
 }

@@ -73,6 +73,9 @@ class ScenarioAnalysisTest {
     void healthyWorkloadsAreNotLeaks(String scenario) throws Exception {
         for (boolean baseline : List.of(true, false)) {
             LeakReport report = analyze(scenario, baseline);
+            // One process and session: ids are comparable, even where the LRU cache replaced most
+            // of before's objects.
+            assertThat(report.idLevel().comparable()).as("%s: %s", scenario, report.idLevel().note()).isTrue();
             assertThat(report.summary().status()).as("%s, baseline %s", scenario, baseline).isEqualTo("no-leak");
             assertThat(report.offenders()).as("%s, baseline %s", scenario, baseline).isEmpty();
             assertThat(report.summary().leakFound()).isFalse();
