@@ -101,18 +101,11 @@ final class StringsReader {
      * string; the parallel scanner cuts the section at line breaks and relies on it.
      */
     private int closingQuote(byte[] bytes, int from, int to) throws SnapshotFormatException {
-        for (int i = from; i < to; i++) {
-            byte b = bytes[i];
-            if (b == '"') {
-                return i;
-            }
-            if (b == '\\' && i + 1 < to && bytes[i + 1] != '\n') {
-                i++;
-            } else if (b == '\n') {
-                throw lineBreak(cursor.bufferStart() + i);
-            }
+        int close = StringsRegion.closingQuote(bytes, from, to);
+        if (close <= -2) {
+            throw lineBreak(cursor.bufferStart() + (-2 - close));
         }
-        return -1;
+        return close;
     }
 
     private void decode(byte[] bytes, int from, int to, long bytesOffset, StringPages pages)

@@ -121,7 +121,7 @@ final class StringsRegion {
     }
 
     /** The closing quote's index; -1 when the bytes end first; -2 - i for a line break at {@code i}. */
-    private static int closingQuote(byte[] bytes, int from, int to) {
+    static int closingQuote(byte[] bytes, int from, int to) {
         for (int i = from; i < to; i++) {
             byte b = bytes[i];
             if (b == '"') {
