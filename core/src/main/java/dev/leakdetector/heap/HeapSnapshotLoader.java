@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -154,7 +153,8 @@ public final class HeapSnapshotLoader {
             DominatorResults dominators;
             DominatorTree tree;
             if (dominatorsFuture != null) {
-                int[] idoms = await(dominatorsKnown, dominatorsFuture);
+                // A failure of the chain before the dominators were known comes back here as it was.
+                int[] idoms = join(dominatorsKnown);
                 tree = steps.run("dominator tree", () -> DominatorTree.build(idoms, graph.rootOrdinal()));
                 dominators = join(dominatorsFuture);
             } else {
@@ -213,20 +213,6 @@ public final class HeapSnapshotLoader {
         join(selfSizesFinal);
         long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, result));
         return new DominatorResults(result.dominators(), retained, result.unreachableFromRoot());
-    }
-
-    /** The dominators once known; if their chain failed, its own failure is rethrown. */
-    private static int[] await(CompletableFuture<int[]> dominatorsKnown, Future<DominatorResults> chain)
-            throws IOException {
-        try {
-            return dominatorsKnown.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while computing dominators", e);
-        } catch (ExecutionException e) {
-            join(chain);
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private static LengauerTarjan.Result dominators(HeapGraph graph, EdgeBits essential, Steps steps,
