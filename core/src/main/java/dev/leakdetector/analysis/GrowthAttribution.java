@@ -132,8 +132,10 @@ public final class GrowthAttribution {
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<Integer, long[]> entry : totals.entrySet()) {
             int c = entry.getKey();
+            // Best first: the largest retained size, then the smaller ordinal (see addSample).
             int[] sample = java.util.Arrays.stream(samples.get(c)).filter(node -> node >= 0).boxed()
-                    .sorted((a, b) -> ranksBelow(after, a, b) ? 1 : ranksBelow(after, b, a) ? -1 : 0)
+                    .sorted(Comparator.comparingLong((Integer node) -> after.retainedSize(node)).reversed()
+                            .thenComparingInt(node -> node))
                     .mapToInt(Integer::intValue).toArray();
             groups.add(new Group(c, after.heapClass(c).name(), entry.getValue()[0], entry.getValue()[1],
                     sample, Map.copyOf(holders.get(c))));
