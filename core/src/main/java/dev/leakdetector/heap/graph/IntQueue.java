@@ -1,32 +1,52 @@
 package dev.leakdetector.heap.graph;
 
+import java.util.ArrayDeque;
+
 /**
- * A growable first-in, first-out queue of ints in a ring buffer, for breadth-first searches: it
- * holds one frontier at a time, which in a heap graph is far smaller than the node count that a
- * plain array queue would need.
+ * A growable first-in, first-out queue of ints, for breadth-first searches. It holds one frontier
+ * at a time, which in a heap graph is far smaller than the node count that a plain array queue
+ * would need, but can still reach millions of ints.
+ *
+ * <p>It is a chain of fixed-size blocks, and a block that the head has passed is reused at the
+ * tail. So its memory follows the largest frontier, and growing never copies: with the parallel
+ * collector, arrays dropped while growing would stay in the old generation until the next full
+ * collection.
  */
 public final class IntQueue {
-    private int[] items;
-    private int head;
+    private final int blockSize;
+    /** The blocks from the head's to the tail's. */
+    private final ArrayDeque<int[]> blocks = new ArrayDeque<>();
+    private final ArrayDeque<int[]> spare = new ArrayDeque<>();
+    private int[] headBlock;
+    private int[] tailBlock;
+    private int headPos;
+    private int tailPos;
     private int size;
 
-    public IntQueue(int initialCapacity) {
-        items = new int[Integer.highestOneBit(Math.max(16, initialCapacity - 1)) << 1];
+    public IntQueue(int blockSize) {
+        this.blockSize = Math.max(16, blockSize);
+        headBlock = tailBlock = new int[this.blockSize];
+        blocks.add(tailBlock);
     }
 
     public void add(int value) {
-        if (size == items.length) {
-            grow();
+        if (tailPos == blockSize) {
+            tailBlock = spare.isEmpty() ? new int[blockSize] : spare.pop();
+            blocks.addLast(tailBlock);
+            tailPos = 0;
         }
-        items[(head + size) & (items.length - 1)] = value;
+        tailBlock[tailPos++] = value;
         size++;
     }
 
     public int poll() {
-        int value = items[head];
-        head = (head + 1) & (items.length - 1);
+        if (headPos == blockSize) {
+            spare.push(blocks.pollFirst());
+            headBlock = blocks.peekFirst();
+            headPos = 0;
+        }
         size--;
-        return value;
+        return headBlock[headPos++];
     }
 
     public boolean isEmpty() {
@@ -35,14 +55,5 @@ public final class IntQueue {
 
     public int size() {
         return size;
-    }
-
-    private void grow() {
-        int[] larger = new int[items.length * 2];
-        int firstPart = Math.min(size, items.length - head);
-        System.arraycopy(items, head, larger, 0, firstPart);
-        System.arraycopy(items, 0, larger, firstPart, size - firstPart);
-        items = larger;
-        head = 0;
     }
 }

@@ -9,11 +9,11 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The primitive queue and map behave like their java.util counterparts, through growth and wrap-around. */
+/** The primitive queue, stack and map behave like their java.util counterparts, through growth and wrap-around. */
 class PrimitiveCollectionsTest {
 
     @Test
-    void queueKeepsFirstInFirstOutAcrossGrowthAndWrapAround() {
+    void queueKeepsFirstInFirstOutAcrossBlocks() {
         IntQueue queue = new IntQueue(4);
         ArrayDeque<Integer> expected = new ArrayDeque<>();
         SplittableRandom random = new SplittableRandom(7);
@@ -30,6 +30,36 @@ class PrimitiveCollectionsTest {
             assertThat(queue.poll()).isEqualTo(expected.poll());
         }
         assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void stackKeepsLastInFirstOutAcrossBlocks() {
+        IntStack stack = new IntStack(4);
+        ArrayDeque<Integer> expected = new ArrayDeque<>();
+        SplittableRandom random = new SplittableRandom(5);
+        for (int round = 0; round < 3; round++) {
+            for (int step = 0; step < 200_000; step++) {
+                // Pushes win two to one, so the stack climbs through many blocks and back over their edges.
+                if (expected.isEmpty() || random.nextInt(3) > 0) {
+                    stack.push(step);
+                    expected.push(step);
+                } else {
+                    assertThat(stack.peek()).isEqualTo(expected.peek());
+                    assertThat(stack.pop()).isEqualTo(expected.pop());
+                }
+                assertThat(stack.size()).isEqualTo(expected.size());
+            }
+            while (!expected.isEmpty()) {
+                assertThat(stack.peek()).isEqualTo(expected.peek());
+                assertThat(stack.pop()).isEqualTo(expected.pop());
+            }
+            assertThat(stack.isEmpty()).isTrue();
+            if (round == 1) {
+                stack.push(1);
+                stack.clear();
+                assertThat(stack.isEmpty()).isTrue();
+            }
+        }
     }
 
     @Test
