@@ -6,6 +6,7 @@ import dev.leakdetector.heap.classes.HeapClass;
 import dev.leakdetector.heap.classes.InterfaceInference;
 import dev.leakdetector.heap.dominators.DominatorTree;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class HeapSnapshot {
     private final HeapGraph graph;
     private final byte[] domStates;
     private final DominatorTree dominatorTree;
-    private final long[] retainedSizes;
+    private final NodeSizes retainedSizes;
     private final int[] distances;
     private final ClassKeys classKeys;
     private final ClassAggregates aggregates;
@@ -32,7 +33,7 @@ public final class HeapSnapshot {
     private final int unreachableFromRoot;
     private final Map<String, Long> stepMillis;
 
-    HeapSnapshot(Path file, HeapGraph graph, byte[] domStates, DominatorTree dominatorTree, long[] retainedSizes,
+    HeapSnapshot(Path file, HeapGraph graph, byte[] domStates, DominatorTree dominatorTree, NodeSizes retainedSizes,
                  int[] distances, ClassKeys classKeys, ClassAggregates aggregates,
                  List<InterfaceInference.Definition> interfaceDefinitions, int unreachableFromRoot,
                  Map<String, Long> stepMillis) {
@@ -67,11 +68,11 @@ public final class HeapSnapshot {
 
     /** What DevTools calls the total size: the root's retained size plus {@code extra_native_bytes}. */
     public long totalSize() {
-        return retainedSizes[graph.rootOrdinal()] + graph.header().extraNativeBytes();
+        return retainedSizes.get(graph.rootOrdinal()) + graph.header().extraNativeBytes();
     }
 
     public long retainedSize(int nodeOrdinal) {
-        return retainedSizes[nodeOrdinal];
+        return retainedSizes.get(nodeOrdinal);
     }
 
     /** Self size after DevTools' re-attribution of internal arrays to their owners. */

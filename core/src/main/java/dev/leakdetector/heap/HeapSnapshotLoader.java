@@ -15,6 +15,7 @@ import dev.leakdetector.heap.dominators.ShallowSizeAttribution;
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.Futures;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.NodeSizes;
 import dev.leakdetector.heap.graph.ReverseEdges;
 import dev.leakdetector.heap.parse.HeapSnapshotParser;
 import dev.leakdetector.heap.parse.HeapTooLargeException;
@@ -44,14 +45,13 @@ import java.util.function.BiConsumer;
  * threads. Then two chains run side by side, as DevTools splits its work over two workers:
  * <ul>
  *   <li>dominators: semi-NCA (or the exact Lengauer–Tarjan port where semi-NCA declines), then
- *       retained sizes;</li>
+ *       retained sizes and the dominator tree;</li>
  *   <li>names and sizes: DOM state (which renames detached nodes), shallow-size re-attribution,
  *       distances, class names, interfaces and class keys.</li>
  * </ul>
  * Retained sizes need the re-attributed self sizes, so the dominator chain waits for the shallow-size
  * step before it sums them; that step comes early in the other chain, so the wait is normally over
- * before it starts. The loading thread builds the dominator tree while the retained sizes are summed;
- * class aggregates need both chains and run last, on both threads. Each chain keeps its large
+ * before it starts. Class aggregates need both chains and run last, on both threads. Each chain keeps its large
  * temporaries in its own methods' locals and drops them as soon as it can: peak memory decides the
  * largest snapshot that loads.
  */
@@ -120,14 +120,12 @@ public final class HeapSnapshotLoader {
             return thread;
         });
         CompletableFuture<Void> selfSizesFinal = new CompletableFuture<>();
-        CompletableFuture<int[]> dominatorsKnown = new CompletableFuture<>();
         try {
             EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
             EdgeBits essential = steps.run("essential edges",
                     () -> essentialEdges(graph, pageObjects, options.threads() > 1 ? pool : null));
             Future<DominatorResults> dominatorsFuture = options.threads() > 1
-                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal,
-                            dominatorsKnown)) : null;
+                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal)) : null;
 
             byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
             steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
@@ -148,33 +146,21 @@ public final class HeapSnapshotLoader {
                 });
             }
 
-            // The tree is built here while the other thread sums the retained sizes: both need
-            // only the dominators.
-            DominatorResults dominators;
-            DominatorTree tree;
-            if (dominatorsFuture != null) {
-                // A failure of the chain before the dominators were known comes back here as it was.
-                int[] idoms = join(dominatorsKnown);
-                tree = steps.run("dominator tree", () -> DominatorTree.build(idoms, graph.rootOrdinal()));
-                dominators = join(dominatorsFuture);
-            } else {
-                dominators = dominatorChain(graph, essential, steps, progress, selfSizesFinal, dominatorsKnown);
-                tree = steps.run("dominator tree", () -> DominatorTree.build(dominators.dominators(),
-                        graph.rootOrdinal()));
-            }
+            DominatorResults dominators = dominatorsFuture != null ? join(dominatorsFuture)
+                    : dominatorChain(graph, essential, steps, progress, selfSizesFinal);
+            DominatorTree tree = dominators.tree();
             ClassAggregates aggregates = steps.run("class aggregates", () -> ClassAggregates.compute(graph, keys,
                     dominators.retained(), distances, tree, dominatorsFuture != null ? pool : null));
             return new HeapSnapshot(file, graph, domStates, tree, dominators.retained(), distances, keys,
                     aggregates, definitions, dominators.unreachableFromRoot(), steps.millis());
         } finally {
             selfSizesFinal.completeExceptionally(new CancellationException("loading stopped"));
-            dominatorsKnown.completeExceptionally(new CancellationException("loading stopped"));
             pool.shutdownNow();
         }
     }
 
-    /** What the dominator chain hands over; the DFS order it used is dropped once sizes are summed. */
-    private record DominatorResults(int[] dominators, long[] retained, int unreachableFromRoot) {
+    /** What the dominator chain hands over. */
+    private record DominatorResults(DominatorTree tree, NodeSizes retained, int unreachableFromRoot) {
     }
 
     /** The essential edges; with a pool, the second half of the edges is decided on its thread. */
@@ -193,26 +179,17 @@ public final class HeapSnapshotLoader {
         return essential;
     }
 
-    /**
-     * Dominators, then retained sizes; the dominators are handed to {@code dominatorsKnown} as soon
-     * as they are known, and a failure before that is handed on too, so that nobody waits forever.
-     */
+    /** Dominators, then retained sizes, then the dominator tree. */
     private static DominatorResults dominatorChain(HeapGraph graph, EdgeBits essential, Steps steps,
-                                                   ProgressListener progress, Future<Void> selfSizesFinal,
-                                                   CompletableFuture<int[]> dominatorsKnown)
+                                                   ProgressListener progress, Future<Void> selfSizesFinal)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
-        LengauerTarjan.Result result;
-        try {
-            result = dominators(graph, essential, steps, progress);
-            compactHeap(graph, steps, "collect dominator garbage");
-        } catch (IOException | SnapshotFormatException | HeapTooLargeException | RuntimeException | Error e) {
-            dominatorsKnown.completeExceptionally(e);
-            throw e;
-        }
-        dominatorsKnown.complete(result.dominators());
+        LengauerTarjan.Result result = dominators(graph, essential, steps, progress);
+        compactHeap(graph, steps, "collect dominator garbage");
         join(selfSizesFinal);
-        long[] retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, result));
-        return new DominatorResults(result.dominators(), retained, result.unreachableFromRoot());
+        NodeSizes retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, result));
+        DominatorTree tree = steps.run("dominator tree", () -> DominatorTree.build(result.dominators(),
+                graph.rootOrdinal()));
+        return new DominatorResults(tree, retained, result.unreachableFromRoot());
     }
 
     private static LengauerTarjan.Result dominators(HeapGraph graph, EdgeBits essential, Steps steps,

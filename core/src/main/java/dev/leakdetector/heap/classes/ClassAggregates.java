@@ -2,6 +2,7 @@ package dev.leakdetector.heap.classes;
 
 import dev.leakdetector.heap.dominators.DominatorTree;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +28,7 @@ public final class ClassAggregates {
      * @param nodeDistances per node, or null when the snapshot was loaded without them
      * @param pool          a second thread for the retained sizes ({@link ClassRetainedSizes}), or null
      */
-    public static ClassAggregates compute(HeapGraph graph, ClassKeys keys, long[] retained, int[] nodeDistances,
+    public static ClassAggregates compute(HeapGraph graph, ClassKeys keys, NodeSizes retained, int[] nodeDistances,
                                           DominatorTree tree, ExecutorService pool) throws IOException {
         int classCount = keys.classes().size();
         int[] counts = new int[classCount];

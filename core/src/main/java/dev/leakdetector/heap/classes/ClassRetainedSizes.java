@@ -4,6 +4,7 @@ import dev.leakdetector.heap.dominators.DominatorTree;
 import dev.leakdetector.heap.graph.Futures;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntStack;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class ClassRetainedSizes {
     }
 
     /** @param pool a second thread, or null to walk the tree on this one */
-    static long[] compute(HeapGraph graph, int[] classOf, int classCount, long[] retained, DominatorTree tree,
+    static long[] compute(HeapGraph graph, int[] classOf, int classCount, NodeSizes retained, DominatorTree tree,
                           ExecutorService pool) throws IOException {
         Walk walk = new Walk(graph, classOf, classCount, retained, tree);
         if (pool == null) {
@@ -64,10 +65,10 @@ final class ClassRetainedSizes {
      * classes counted on the path above them.
      */
     private record Piece(int from, int to, long retained, Path above) {
-        static Piece of(DominatorTree tree, long[] retained, int from, int to, Path above) {
+        static Piece of(DominatorTree tree, NodeSizes retained, int from, int to, Path above) {
             long sum = 0;
             for (int k = from; k < to; k++) {
-                sum += retained[tree.child(k)];
+                sum += retained.get(tree.child(k));
             }
             return new Piece(from, to, sum, above);
         }
@@ -78,14 +79,14 @@ final class ClassRetainedSizes {
     }
 
     /** Splits the largest pieces on this thread; returns the pieces, largest first. */
-    private static List<Piece> cut(Walk walk, DominatorTree tree, long[] retained) {
+    private static List<Piece> cut(Walk walk, DominatorTree tree, NodeSizes retained) {
         Comparator<Piece> largestFirst = Comparator.comparingLong(Piece::retained).reversed()
                 .thenComparingInt(Piece::from);
         PriorityQueue<Piece> queue = new PriorityQueue<>(largestFirst);
         int root = tree.root();
         Path belowRoot = walk.decide(root, null);
         queue.add(Piece.of(tree, retained, tree.firstChild(root), tree.endChild(root), belowRoot));
-        long limit = retained[root] / SHARE;
+        long limit = retained.get(root) / SHARE;
         for (int splits = 0; splits < MAX_SPLITS && queue.peek().retained() > limit; splits++) {
             Piece largest = queue.poll();
             if (largest.to() - largest.from() > 1) {
@@ -112,14 +113,14 @@ final class ClassRetainedSizes {
     private static final class Walk {
         private final HeapGraph graph;
         private final int[] classOf;
-        private final long[] retained;
+        private final NodeSizes retained;
         private final DominatorTree tree;
         private final long[] byClass;
         /** active[c]: counted instances of class c among the current node's dominators. */
         private final int[] active;
         private final IntStack stack = new IntStack(1024);
 
-        Walk(HeapGraph graph, int[] classOf, int classCount, long[] retained, DominatorTree tree) {
+        Walk(HeapGraph graph, int[] classOf, int classCount, NodeSizes retained, DominatorTree tree) {
             this.graph = graph;
             this.classOf = classOf;
             this.retained = retained;
@@ -139,7 +140,7 @@ final class ClassRetainedSizes {
                     return above;
                 }
             }
-            byClass[c] += retained[node];
+            byClass[c] += retained.get(node);
             return new Path(c, above);
         }
 
@@ -171,7 +172,7 @@ final class ClassRetainedSizes {
                 int c = classOf[item];
                 boolean counted = active[c] == 0 && graph.selfSize(item) != 0;
                 if (counted) {
-                    byClass[c] += retained[item];
+                    byClass[c] += retained.get(item);
                 }
                 int from = tree.firstChild(item);
                 int to = tree.endChild(item);

@@ -26,7 +26,9 @@ public final class LengauerTarjan {
      * The dominator tree.
      *
      * @param dominators the immediate dominator's ordinal per node ordinal (the root dominates itself)
-     * @param dfsOrder   node ordinals in DFS preorder; a dominator always precedes the nodes it dominates
+     * @param dfsOrder   node ordinals in DFS preorder, so each after its dominator: every node here;
+     *                   {@link SemiNca} leaves out the nodes with no essential edge, which dominate
+     *                   no other node
      * @param unreachableFromRoot how many nodes the DFS from the root did not reach
      * @param stillUnreachable    how many of those not even a weakly held node reached (cycles that
      *                            only hold themselves)

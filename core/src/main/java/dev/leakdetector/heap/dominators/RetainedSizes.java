@@ -1,28 +1,41 @@
 package dev.leakdetector.heap.dominators;
 
+import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 /**
  * Retained sizes from the dominator tree: a node's retained size is its own size plus the retained
  * sizes of the nodes it immediately dominates. Summed in reverse DFS order, which visits every node
- * before its dominator. Sizes are {@code long}; the root's retained size is the sum of all self
- * sizes, which tests use as an invariant.
+ * before its dominator, after the nodes that order leaves out (they dominate nothing). Sizes are
+ * {@code long}, kept as {@link NodeSizes} (an {@code int} per node; only sizes above 2 GiB, near the
+ * root, take more); the root's retained size is the sum of all self sizes, which tests use as an
+ * invariant.
  */
 public final class RetainedSizes {
     private RetainedSizes() {
     }
 
-    public static long[] compute(HeapGraph graph, LengauerTarjan.Result tree) {
+    public static NodeSizes compute(HeapGraph graph, LengauerTarjan.Result tree) {
         int nodeCount = graph.nodeCount();
-        long[] retained = new long[nodeCount];
-        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
-            retained[ordinal] = graph.selfSize(ordinal);
-        }
+        NodeSizes retained = graph.selfSizes().copy();
         int[] order = tree.dfsOrder();
         int[] dominators = tree.dominators();
-        for (int k = nodeCount - 1; k >= 1; k--) {
+        if (order.length < nodeCount) {
+            // The nodes the order leaves out dominate nothing: their sizes are final already.
+            EdgeBits listed = new EdgeBits(nodeCount);
+            for (int ordinal : order) {
+                listed.set(ordinal);
+            }
+            for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+                if (!listed.get(ordinal)) {
+                    retained.add(dominators[ordinal], retained.get(ordinal));
+                }
+            }
+        }
+        for (int k = order.length - 1; k >= 1; k--) {
             int ordinal = order[k];
-            retained[dominators[ordinal]] += retained[ordinal];
+            retained.add(dominators[ordinal], retained.get(ordinal));
         }
         return retained;
     }

@@ -3,7 +3,7 @@ package dev.leakdetector.heap.dominators;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntStack;
-import dev.leakdetector.heap.graph.SelfSizes;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 /**
  * Moves the shallow size of engine-internal {@code hidden} and {@code array} nodes (and external
@@ -58,7 +58,7 @@ public final class ShallowSizeAttribution {
                 propagate(id, owners[internal.rank(id)], firstEdge, typeAndTarget, weak, internal, owners, worklist);
             }
         }
-        SelfSizes sizes = graph.selfSizes();
+        NodeSizes sizes = graph.selfSizes();
         int root = graph.rootOrdinal();
         for (int i = 0; i < nodeCount; i++) {
             if (!internal.contains(i)) {

@@ -31,7 +31,7 @@ public final class HeapGraph {
     private final byte[] nodeTypes;
     private final int[] nodeNames;
     private final int[] nodeIds;
-    private final SelfSizes selfSizes;
+    private final NodeSizes selfSizes;
     private final byte[] detachedness;
     private final int[] firstEdge;
     private final int[] edgeTypeAndTarget;
@@ -40,7 +40,7 @@ public final class HeapGraph {
     private final Locations locations;
     private final int rootOrdinal;
 
-    public HeapGraph(SnapshotHeader header, byte[] nodeTypes, int[] nodeNames, int[] nodeIds, SelfSizes selfSizes,
+    public HeapGraph(SnapshotHeader header, byte[] nodeTypes, int[] nodeNames, int[] nodeIds, NodeSizes selfSizes,
                      byte[] detachedness, int[] firstEdge, int[] edgeTypeAndTarget, int[] edgeNameOrIndex,
                      StringTable strings, Locations locations, int rootOrdinal) {
         this.header = header;
@@ -121,7 +121,7 @@ public final class HeapGraph {
         return selfSizes.get(nodeOrdinal);
     }
 
-    public SelfSizes selfSizes() {
+    public NodeSizes selfSizes() {
         return selfSizes;
     }
 

@@ -3,19 +3,21 @@ package dev.leakdetector.heap.graph;
 import java.util.Arrays;
 
 /**
- * Per-node self sizes as {@code long} bytes, stored in an {@code int[]} with a side table.
+ * Per-node sizes (self or retained) as {@code long} bytes, stored in an {@code int[]} with a side
+ * table.
  *
- * <p>V8 writes {@code self_size} as a 48-bit value (a 5 GiB ArrayBuffer backing store is real), but
- * almost every node is far below 2 GiB. Keeping an {@code int} per node and spilling the rare large
- * values into a side table saves 4 bytes per node against a {@code long[]}, which matters at
- * 10⁸ nodes. A negative slot value {@code -1-k} points at {@code large[k]}.
+ * <p>V8 writes {@code self_size} as a 48-bit value (a 5 GiB ArrayBuffer backing store is real), and
+ * the nodes near the root of a large heap retain more than 2 GiB, but almost every node is far
+ * below that. Keeping an {@code int} per node and spilling the rare large values into a side table
+ * saves 4 bytes per node against a {@code long[]}, which matters at 10⁸ nodes. A negative slot
+ * value {@code -1-k} points at {@code large[k]}.
  */
-public final class SelfSizes {
+public final class NodeSizes {
     private final int[] small;
     private long[] large = new long[0];
     private int largeCount;
 
-    public SelfSizes(int nodeCount) {
+    public NodeSizes(int nodeCount) {
         this.small = new int[nodeCount];
     }
 
@@ -42,6 +44,10 @@ public final class SelfSizes {
         }
     }
 
+    public void add(int nodeOrdinal, long delta) {
+        set(nodeOrdinal, get(nodeOrdinal) + delta);
+    }
+
     private synchronized void spill(int nodeOrdinal, long size) {
         if (largeCount == large.length) {
             large = Arrays.copyOf(large, Math.max(8, large.length * 2));
@@ -52,12 +58,12 @@ public final class SelfSizes {
     }
 
     /** A copy, so that one snapshot's re-attributed sizes never leak into another view. */
-    public SelfSizes copy() {
-        SelfSizes copy = new SelfSizes(0, small.clone(), large.clone(), largeCount);
+    public NodeSizes copy() {
+        NodeSizes copy = new NodeSizes(0, small.clone(), large.clone(), largeCount);
         return copy;
     }
 
-    private SelfSizes(int unused, int[] small, long[] large, int largeCount) {
+    private NodeSizes(int unused, int[] small, long[] large, int largeCount) {
         this.small = small;
         this.large = large;
         this.largeCount = largeCount;

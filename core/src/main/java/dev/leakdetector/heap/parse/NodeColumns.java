@@ -1,6 +1,6 @@
 package dev.leakdetector.heap.parse;
 
-import dev.leakdetector.heap.graph.SelfSizes;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 /**
  * Destination arrays for the {@code nodes} section, with the field positions resolved from meta.
@@ -15,7 +15,7 @@ final class NodeColumns {
     final byte[] types;
     final int[] names;
     final int[] ids;
-    final SelfSizes selfSizes;
+    final NodeSizes selfSizes;
     final int[] firstEdge;
     final byte[] detachedness;
 
@@ -41,7 +41,7 @@ final class NodeColumns {
         types = new byte[nodeCount];
         names = new int[nodeCount];
         ids = new int[nodeCount];
-        selfSizes = new SelfSizes(nodeCount);
+        selfSizes = new NodeSizes(nodeCount);
         firstEdge = new int[nodeCount + 1];
         detachedness = detachedField >= 0 ? new byte[nodeCount] : null;
     }
@@ -83,7 +83,7 @@ final class NodeColumns {
             int[] names = c.names;
             int[] ids = c.ids;
             int[] firstEdge = c.firstEdge;
-            SelfSizes selfSizes = c.selfSizes;
+            NodeSizes selfSizes = c.selfSizes;
             int fieldCount = c.fieldCount;
             long edgeSum = 0;
             long maxName = largestName;

@@ -2,6 +2,7 @@ package dev.leakdetector.heap.classes;
 
 import dev.leakdetector.heap.HeapSnapshot;
 import dev.leakdetector.heap.HeapSnapshotLoader;
+import dev.leakdetector.heap.graph.NodeSizes;
 import dev.leakdetector.heap.parse.HeapSnapshotParser;
 import dev.leakdetector.heap.parse.ProgressListener;
 import dev.leakdetector.testing.NodeFixtures;
@@ -25,9 +26,9 @@ class ClassRetainedSizesTest {
                 .load(NodeFixtures.fixture().first());
         int[] classOf = snapshot.classKeys().rawClassOf();
         int classCount = snapshot.classKeys().classes().size();
-        long[] retained = new long[snapshot.nodeCount()];
-        for (int node = 0; node < retained.length; node++) {
-            retained[node] = snapshot.retainedSize(node);
+        NodeSizes retained = new NodeSizes(snapshot.nodeCount());
+        for (int node = 0; node < retained.size(); node++) {
+            retained.set(node, snapshot.retainedSize(node));
         }
 
         long[] oneWalk = ClassRetainedSizes.compute(snapshot.graph(), classOf, classCount, retained,

@@ -148,6 +148,8 @@ class DominatorsTest {
 
         assertThat(snapshot.selfSize(store)).isEqualTo(5L << 30);
         assertThat(snapshot.retainedSize(holder)).isEqualTo((8L << 30) + 80);
+        assertThat(snapshot.retainedSize(root)).isEqualTo((8L << 30) + 80);
+        assertThat(snapshot.retainedSize(other)).isEqualTo(3L << 30);
     }
 
     private HeapSnapshot load(TestSnapshot s) throws Exception {
