@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class WeakMapEdgeNames {
     private static final Pattern EPHEMERON = Pattern.compile(
             "^\\d+(?<duplicatedPart> / part of key \\(.*? @\\d+\\) -> value \\(.*? @\\d+\\) pair in WeakMap \\(table @(?<tableId>\\d+)\\))$");
-    private static final String MARKER = " / part of key (";
+    private static final byte[] MARKER = " / part of key (".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** A matched edge name: the part both edges share, and the WeakMap table's node id. */
     public record Match(String duplicatedPart, long tableId) {
@@ -48,10 +48,11 @@ public final class WeakMapEdgeNames {
         if ((known[word] & bit) != 0) {
             return (matched[word] & bit) != 0 ? matches.get(stringIndex) : null;
         }
-        String name = strings.get(stringIndex);
         Match match = null;
-        if (name.contains(MARKER)) {
-            Matcher m = EPHEMERON.matcher(name);
+        // A V8 heap has a million distinct internal edge names; look at the bytes before making a
+        // String of one.
+        if (strings.containsAscii(stringIndex, MARKER)) {
+            Matcher m = EPHEMERON.matcher(strings.get(stringIndex));
             if (m.matches()) {
                 try {
                     match = new Match(m.group("duplicatedPart"), Long.parseLong(m.group("tableId")));
