@@ -122,15 +122,16 @@ public final class HeapSnapshotLoader {
         CompletableFuture<Void> selfSizesFinal = new CompletableFuture<>();
         try {
             EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
+            EdgeBits ephemerons = new EdgeBits(graph.edgeCount());
             EdgeBits essential = steps.run("essential edges",
-                    () -> essentialEdges(graph, pageObjects, options.threads() > 1 ? pool : null));
+                    () -> essentialEdges(graph, pageObjects, ephemerons, options.threads() > 1 ? pool : null));
             Future<DominatorResults> dominatorsFuture = options.threads() > 1
                     ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal)) : null;
 
             byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
             steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
             selfSizesFinal.complete(null);
-            int[] distances = withDistances ? steps.run("distances", () -> Distances.compute(graph)) : null;
+            int[] distances = withDistances ? steps.run("distances", () -> Distances.compute(graph, ephemerons)) : null;
             int[] classIndex = steps.run("class names", () -> ClassNames.compute(graph));
             List<InterfaceInference.Definition> definitions = interfaceDefinitions != null ? interfaceDefinitions
                     : steps.run("infer interfaces", () -> InterfaceInference.infer(graph));
@@ -164,15 +165,16 @@ public final class HeapSnapshotLoader {
     }
 
     /** The essential edges; with a pool, the second half of the edges is decided on its thread. */
-    private static EdgeBits essentialEdges(HeapGraph graph, EdgeBits pageObjects, ExecutorService pool)
-            throws IOException {
+    private static EdgeBits essentialEdges(HeapGraph graph, EdgeBits pageObjects, EdgeBits ephemerons,
+                                           ExecutorService pool) throws IOException {
         EdgeBits essential = new EdgeBits(graph.edgeCount());
         int edgeCount = graph.edgeCount();
         // A multiple of 64, so the halves share no word of the bit set.
         int half = pool == null ? edgeCount : (edgeCount / 2) & ~63;
         Future<?> secondHalf = pool == null ? null
-                : pool.submit(() -> EssentialEdges.computeRange(graph, pageObjects, essential, half, edgeCount));
-        EssentialEdges.computeRange(graph, pageObjects, essential, 0, half);
+                : pool.submit(() -> EssentialEdges.computeRange(graph, pageObjects, essential, ephemerons, half,
+                        edgeCount));
+        EssentialEdges.computeRange(graph, pageObjects, essential, ephemerons, 0, half);
         if (secondHalf != null) {
             join(secondHalf);
         }

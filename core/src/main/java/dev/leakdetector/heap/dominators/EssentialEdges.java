@@ -24,16 +24,19 @@ public final class EssentialEdges {
 
     public static EdgeBits compute(HeapGraph graph, EdgeBits pageObjects) {
         EdgeBits essential = new EdgeBits(graph.edgeCount());
-        computeRange(graph, pageObjects, essential, 0, graph.edgeCount());
+        computeRange(graph, pageObjects, essential, null, 0, graph.edgeCount());
         return essential;
     }
 
     /**
      * Decides the edges {@code fromEdge … toEdge-1} into {@code essential}. Ranges that start at
      * multiples of 64 share no word of the bit set, so threads may decide disjoint ranges at once.
+     *
+     * @param ephemerons if not null, receives both internal edges of each WeakMap key/value pair, found
+     *                   on the way: the distances need them too, and their names are read here anyway
      */
-    public static void computeRange(HeapGraph graph, EdgeBits pageObjects, EdgeBits essential, int fromEdge,
-                                    int toEdge) {
+    public static void computeRange(HeapGraph graph, EdgeBits pageObjects, EdgeBits essential, EdgeBits ephemerons,
+                                    int fromEdge, int toEdge) {
         GraphTypes t = graph.types();
         int nodeCount = graph.nodeCount();
         int root = graph.rootOrdinal();
@@ -54,6 +57,9 @@ public final class EssentialEdges {
                 int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
                 if (type == t.edgeInternal) {
                     WeakMapEdgeNames.Match match = weakMapNames.parse(names[e]);
+                    if (match != null && ephemerons != null) {
+                        ephemerons.set(e);
+                    }
                     if (match != null && Integer.toUnsignedLong(ids[source]) == match.tableId()) {
                         continue;
                     }
