@@ -78,8 +78,8 @@ public final class LeakAnalyzer {
         AtomicReference<int[]> parentEdges = new AtomicReference<>();
         AtomicReference<SnapshotDigest.Instances> afterInstances = new AtomicReference<>();
         HeapSnapshot after = loader.loadWithoutDistances(afterFile, null, "retainer paths and digest",
-                (graph, keys) -> {
-                    parentEdges.set(RetainerPathFinder.search(graph));
+                (graph, keys, ephemeronEdges) -> {
+                    parentEdges.set(RetainerPathFinder.search(graph, ephemeronEdges));
                     afterInstances.set(SnapshotDigest.Instances.of(graph, keys));
                 });
         RetainerPathFinder finder = RetainerPathFinder.of(after, parentEdges.get());
@@ -89,7 +89,7 @@ public final class LeakAnalyzer {
         AtomicReference<SnapshotDigest.Instances> beforeInstances = new AtomicReference<>();
         AtomicReference<GrowthAttribution> attribution = new AtomicReference<>();
         HeapSnapshot beforeSnapshot = loader.loadWithoutDistances(beforeFile, after.interfaceDefinitions(),
-                "digest and attribution", (graph, keys) -> {
+                "digest and attribution", (graph, keys, ephemeronEdges) -> {
                     beforeInstances.set(SnapshotDigest.Instances.of(graph, keys));
                     attribution.set(GrowthAttribution.compute(after, beforeInstances.get().allIds()));
                 });

@@ -3,8 +3,9 @@ package dev.leakdetector.analysis;
 import dev.leakdetector.heap.HeapSnapshot;
 import dev.leakdetector.heap.dominators.UserRoots;
 import dev.leakdetector.heap.dominators.WeakMapEdgeNames;
-import dev.leakdetector.heap.graph.GraphTypes;
+import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.IntQueue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,57 +49,79 @@ public final class RetainerPathFinder {
      * The breadth-first search: per node, the edge it was first reached by, -1 for the root and -2
      * for nodes no root reaches. Needs only the parsed graph's edges and ids, which loading does
      * not change afterwards.
+     *
+     * @param ephemeronEdges the internal edges whose names mark a WeakMap key/value pair: only
+     *                       their names are read, not those of all internal edges (a cache miss per
+     *                       node on a large snapshot's name column)
      */
-    public static int[] search(HeapGraph graph) {
-        GraphTypes t = graph.types();
+    public static int[] search(HeapGraph graph, EdgeBits ephemeronEdges) {
         int nodeCount = graph.nodeCount();
         int[] parentEdge = new int[nodeCount];
         java.util.Arrays.fill(parentEdge, -2);
-        int[] queue = new int[nodeCount];
+        IntQueue queue = new IntQueue(1 << 16);
         int root = graph.rootOrdinal();
         int[] firstEdge = graph.rawFirstEdge();
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
-        int[] names = graph.rawEdgeNameOrIndex();
-        int[] ids = graph.rawNodeIds();
-        WeakMapEdgeNames weakMaps = new WeakMapEdgeNames(graph.strings());
+        Bfs bfs = new Bfs(graph, ephemeronEdges, parentEdge, queue);
 
-        int length = 0;
         for (int e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
             int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
             if (UserRoots.isUserRoot(graph, target) && parentEdge[target] == -2) {
                 parentEdge[target] = e;
-                queue[length++] = target;
+                queue.add(target);
             }
         }
         parentEdge[root] = -1;
         // User roots first, then whatever only the engine's roots reach.
-        length = bfs(queue, 0, length, parentEdge, firstEdge, typeAndTarget, names, ids, t, weakMaps);
-        queue[length] = root;
-        bfs(queue, length, length + 1, parentEdge, firstEdge, typeAndTarget, names, ids, t, weakMaps);
+        bfs.run();
+        queue.add(root);
+        bfs.run();
         return parentEdge;
     }
 
-    private static int bfs(int[] queue, int head, int length, int[] parentEdge, int[] firstEdge, int[] typeAndTarget,
-                           int[] names, int[] ids, GraphTypes t, WeakMapEdgeNames weakMaps) {
-        while (head < length) {
-            int node = queue[head++];
-            for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
-                int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
-                int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
-                if (type == t.edgeWeak || parentEdge[target] != -2) {
-                    continue;
-                }
-                if (type == t.edgeInternal) {
-                    WeakMapEdgeNames.Match match = weakMaps.parse(names[e]);
-                    if (match != null && Integer.toUnsignedLong(ids[node]) == match.tableId()) {
+    private static final class Bfs {
+        private final int[] firstEdge;
+        private final int[] typeAndTarget;
+        private final int[] names;
+        private final int[] ids;
+        private final int weak;
+        private final EdgeBits ephemeronEdges;
+        private final WeakMapEdgeNames weakMaps;
+        private final int[] parentEdge;
+        private final IntQueue queue;
+
+        Bfs(HeapGraph graph, EdgeBits ephemeronEdges, int[] parentEdge, IntQueue queue) {
+            this.firstEdge = graph.rawFirstEdge();
+            this.typeAndTarget = graph.rawEdgeTypeAndTarget();
+            this.names = graph.rawEdgeNameOrIndex();
+            this.ids = graph.rawNodeIds();
+            this.weak = graph.types().edgeWeak;
+            this.ephemeronEdges = ephemeronEdges;
+            this.weakMaps = new WeakMapEdgeNames(graph.strings());
+            this.parentEdge = parentEdge;
+            this.queue = queue;
+        }
+
+        void run() {
+            while (!queue.isEmpty()) {
+                int node = queue.poll();
+                for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
+                    int type = typeAndTarget[e] >>> HeapGraph.TYPE_SHIFT;
+                    int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
+                    if (type == weak || parentEdge[target] != -2) {
                         continue;
                     }
+                    if (ephemeronEdges.get(e)) {
+                        WeakMapEdgeNames.Match match = weakMaps.parse(names[e]);
+                        if (match != null && Integer.toUnsignedLong(ids[node]) == match.tableId()) {
+                            continue;
+                        }
+                    }
+                    parentEdge[target] = e;
+                    queue.add(target);
                 }
-                parentEdge[target] = e;
-                queue[length++] = target;
             }
         }
-        return length;
     }
 
     /** True when the node has a path from a root (over non-weak edges). */

@@ -35,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BiConsumer;
 
 /**
  * Loads a snapshot file and runs the analysis pipeline as named steps, in the spirit of DevTools'
@@ -93,18 +92,17 @@ public final class HeapSnapshotLoader {
     /**
      * As {@link #loadWithoutDistances}, and runs {@code sideTask} (timed as step {@code sideStep})
      * where the loading thread would otherwise wait for the dominators (the longest step, on the
-     * other thread): work the caller needs anyway, done in time that would be idle. The task gets
-     * the graph and its class ids; by then names and self sizes are final. It must not change
-     * them: the dominator thread is still reading them.
+     * other thread): work the caller needs anyway, done in time that would be idle. By then names
+     * and self sizes are final. It must not change them: the dominator thread is still reading them.
      */
     public HeapSnapshot loadWithoutDistances(Path file, List<InterfaceInference.Definition> interfaceDefinitions,
-                                             String sideStep, BiConsumer<HeapGraph, ClassKeys> sideTask)
+                                             String sideStep, SideTask sideTask)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         return load(file, interfaceDefinitions, false, sideStep, sideTask);
     }
 
     private HeapSnapshot load(Path file, List<InterfaceInference.Definition> interfaceDefinitions, boolean withDistances,
-                              String sideStep, BiConsumer<HeapGraph, ClassKeys> sideTask)
+                              String sideStep, SideTask sideTask)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
         ProgressListener progress = options.progress();
         Steps steps = new Steps(progress);
@@ -142,7 +140,7 @@ public final class HeapSnapshotLoader {
             ClassKeys keys = steps.run("class keys", () -> ClassKeys.assign(graph, classIndex));
             if (sideTask != null) {
                 steps.run(sideStep, () -> {
-                    sideTask.accept(graph, keys);
+                    sideTask.run(graph, keys, ephemerons);
                     return null;
                 });
             }
@@ -158,6 +156,17 @@ public final class HeapSnapshotLoader {
             selfSizesFinal.completeExceptionally(new CancellationException("loading stopped"));
             pool.shutdownNow();
         }
+    }
+
+    /** Work on a parsed snapshot, run beside its dominators; see {@link #loadWithoutDistances}. */
+    @FunctionalInterface
+    public interface SideTask {
+        /**
+         * @param ephemeronEdges both internal edges of each WeakMap key/value pair (see
+         *                       {@link EssentialEdges#computeRange}), which a search over the graph
+         *                       needs to tell apart without reading every internal edge's name
+         */
+        void run(HeapGraph graph, ClassKeys keys, EdgeBits ephemeronEdges);
     }
 
     /** What the dominator chain hands over. */
