@@ -126,47 +126,42 @@ final class NumberScanner {
         return ((v & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
     }
 
+    /** A chunk's count: the numbers that start before its first {@code ]}, and where that is (-1: none). */
+    record Count(long numbers, int closing) {
+    }
+
     /**
-     * Counts the numbers that start in {@code bytes[from … to)}: digits whose previous byte is not
-     * a digit. Eight bytes at a time, with the previous byte carried across words.
+     * Counts the numbers that start in {@code bytes[from … to)} before the first {@code ]}: digits
+     * whose previous byte is not a digit. One pass, eight bytes at a time, with the previous byte
+     * carried across words; a word holding the bracket is finished byte by byte.
      */
-    static long countNumberStarts(byte[] bytes, int from, int to, boolean previousIsDigit) {
+    static Count countUntilClosingBracket(byte[] bytes, int from, int to, boolean previousIsDigit) {
         long count = 0;
         long carry = previousIsDigit ? 0x80L : 0;
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long digits = ~nonDigitBytes((long) LONG_LE.get(bytes, i)) & HIGH_BITS;
+            long word = (long) LONG_LE.get(bytes, i);
+            long x = word ^ 0x5D5D5D5D5D5D5D5DL;
+            if (((x - 0x0101010101010101L) & ~x & HIGH_BITS) != 0) {
+                break;
+            }
+            long digits = ~nonDigitBytes(word) & HIGH_BITS;
             long starts = digits & ~((digits << 8) | carry);
             count += Long.bitCount(starts);
             carry = digits >>> 56;
         }
         boolean previous = carry != 0;
         for (; i < to; i++) {
+            if (bytes[i] == ']') {
+                return new Count(count, i);
+            }
             boolean digit = isDigit(bytes[i]);
             if (digit && !previous) {
                 count++;
             }
             previous = digit;
         }
-        return count;
-    }
-
-    /** The index of the first {@code ]} in {@code bytes[from … to)}, or -1; eight bytes at a time. */
-    static int indexOfClosingBracket(byte[] bytes, int from, int to) {
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONG_LE.get(bytes, i) ^ 0x5D5D5D5D5D5D5D5DL;
-            long zeroBytes = (x - 0x0101010101010101L) & ~x & HIGH_BITS;
-            if (zeroBytes != 0) {
-                return i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (bytes[i] == ']') {
-                return i;
-            }
-        }
-        return -1;
+        return new Count(count, -1);
     }
 
     private static int digitRunLength(byte[] bytes, int from, int to) {

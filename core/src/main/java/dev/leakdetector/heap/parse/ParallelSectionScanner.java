@@ -83,10 +83,11 @@ final class ParallelSectionScanner {
                     long readFrom = from == start ? from : from - 1;
                     int length = reader.read(buffer, readFrom, to + TAIL);
                     int begin = (int) (from - readFrom);
-                    int closing = NumberScanner.indexOfClosingBracket(bytes, begin, (int) (to - readFrom));
+                    NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, begin,
+                            (int) (to - readFrom), begin == 1 && NumberScanner.isDigit(bytes[0]));
+                    int closing = counted.closing();
                     int end = closing >= 0 ? closing : (int) (to - readFrom);
-                    long count = NumberScanner.countNumberStarts(bytes, begin, end,
-                            begin == 1 && NumberScanner.isDigit(bytes[0]));
+                    long count = counted.numbers();
                     long first = order.deliver(k, count, closing >= 0 ? readFrom + closing : -1);
                     if (first < 0) {
                         break; // the section closed in an earlier chunk
@@ -194,9 +195,10 @@ final class ParallelSectionScanner {
                 long readFrom = from == start ? from : from - 1;
                 int length = reader.read(buffer, readFrom, to);
                 int begin = (int) (from - readFrom);
-                int closing = NumberScanner.indexOfClosingBracket(bytes, begin, length);
-                counts[k] = NumberScanner.countNumberStarts(bytes, begin, closing >= 0 ? closing : length,
+                NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, begin, length,
                         begin == 1 && NumberScanner.isDigit(bytes[0]));
+                int closing = counted.closing();
+                counts[k] = counted.numbers();
                 if (closing >= 0) {
                     closeAt[k] = readFrom + closing;
                     firstClosingChunk.accumulateAndGet(k, Math::min);

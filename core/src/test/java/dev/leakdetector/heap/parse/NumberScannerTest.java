@@ -91,18 +91,20 @@ class NumberScannerTest {
             long expected = 0;
             boolean prev = previous;
             int bracket = -1;
-            for (int i = from; i < bytes.length; i++) {
+            for (int i = from; i < bytes.length && bracket < 0; i++) {
+                if (bytes[i] == ']') {
+                    bracket = i;
+                    break;
+                }
                 boolean digit = bytes[i] >= '0' && bytes[i] <= '9';
                 if (digit && !prev) {
                     expected++;
                 }
                 prev = digit;
-                if (bytes[i] == ']' && bracket < 0) {
-                    bracket = i;
-                }
             }
-            assertThat(NumberScanner.countNumberStarts(bytes, from, bytes.length, previous)).isEqualTo(expected);
-            assertThat(NumberScanner.indexOfClosingBracket(bytes, from, bytes.length)).isEqualTo(bracket);
+            NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, from, bytes.length, previous);
+            assertThat(counted.numbers()).isEqualTo(expected);
+            assertThat(counted.closing()).isEqualTo(bracket);
         }
     }
 
