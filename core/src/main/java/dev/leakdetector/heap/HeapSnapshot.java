@@ -2,6 +2,7 @@ package dev.leakdetector.heap;
 
 import dev.leakdetector.heap.classes.ClassAggregates;
 import dev.leakdetector.heap.classes.ClassKeys;
+import dev.leakdetector.heap.classes.DomStatePropagation;
 import dev.leakdetector.heap.classes.HeapClass;
 import dev.leakdetector.heap.classes.InterfaceInference;
 import dev.leakdetector.heap.dominators.DominatorTree;
@@ -102,7 +103,7 @@ public final class HeapSnapshot {
 
     /** 0 unknown, 1 attached, 2 detached, after propagation. */
     public int domState(int nodeOrdinal) {
-        return domStates[nodeOrdinal];
+        return domStates == null ? DomStatePropagation.UNKNOWN : domStates[nodeOrdinal];
     }
 
     public int classOf(int nodeOrdinal) {

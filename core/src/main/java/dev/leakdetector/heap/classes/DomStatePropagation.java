@@ -26,21 +26,37 @@ public final class DomStatePropagation {
     private DomStatePropagation() {
     }
 
-    /** Returns the per-node state after propagation; renames detached nodes in the graph. */
+    /**
+     * Returns the per-node state after propagation, or null when every node's state is unknown (as
+     * in Node.js heaps, where an array of zeros would cost a byte per node); renames detached nodes
+     * in the graph.
+     */
     public static byte[] apply(HeapGraph graph) {
         int nodeCount = graph.nodeCount();
         GraphTypes t = graph.types();
-        byte[] state = new byte[nodeCount];
+        byte[] state = null;
         if (!graph.hasDetachedness()) {
             for (int i = 0; i < nodeCount; i++) {
                 if (graph.nodeType(i) == t.nodeNative && graph.nodeName(i).startsWith("Detached ")) {
+                    if (state == null) {
+                        state = new byte[nodeCount];
+                    }
                     state[i] = DETACHED;
                 }
             }
             return state;
         }
         for (int i = 0; i < nodeCount; i++) {
-            state[i] = (byte) graph.detachedness(i);
+            int known = graph.detachedness(i);
+            if (known != UNKNOWN) {
+                if (state == null) {
+                    state = new byte[nodeCount];
+                }
+                state[i] = (byte) known;
+            }
+        }
+        if (state == null) {
+            return null;
         }
         EdgeBits visited = new EdgeBits(nodeCount);
         IntStack attached = new IntStack(64);

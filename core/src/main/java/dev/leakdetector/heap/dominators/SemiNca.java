@@ -2,7 +2,6 @@ package dev.leakdetector.heap.dominators;
 
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.HeapGraph;
-import dev.leakdetector.heap.graph.IntStack;
 import dev.leakdetector.heap.parse.ProgressListener;
 
 /**
@@ -51,8 +50,12 @@ public final class SemiNca {
         // bounds of its block in preds.
         int[] firstPred = new int[innerNodes + 1];
         EdgeBits treeEdges = new EdgeBits(typeAndTarget.length);
+        // The semidominator phase's two arrays by DFS number hold the DFS's path first: a path has at
+        // most one node per DFS number, and that phase needs no initial values in them.
+        int[] semi = new int[innerNodes];
+        int[] ancestor = new int[innerNodes];
         progress.onProgress("Dominators: depth-first search", 0, nodeCount);
-        Dfs dfs = new Dfs(firstEdge, typeAndTarget, essential, number, parent, firstPred, treeEdges);
+        Dfs dfs = new Dfs(firstEdge, typeAndTarget, essential, number, parent, firstPred, treeEdges, semi, ancestor);
         int n = dfs.run(graph.rootOrdinal(), -1, 0);
         int reachedFromRoot = n + dfs.leaves;
         if (reachedFromRoot < nodeCount) {
@@ -68,7 +71,7 @@ public final class SemiNca {
             return null;
         }
         int innerCount = n;
-        IntStack morePredsOfLeaves = dfs.morePredsOfLeaves;
+        EdgeBits sharedLeaves = dfs.sharedLeaves;
         dfs = null;
 
         // Prefix sums to block ends, then fill each block from its end: blocks end up starting at
@@ -96,10 +99,9 @@ public final class SemiNca {
 
         // Semidominators in decreasing DFS order. A vertex is linked into the forest once processed,
         // so "v > w" is what Lengauer–Tarjan tests as "ancestor[v] != 0", and semi and label need no
-        // initial values: they are read only for linked vertices. Once w is processed, its block
+        // initial values (semi and ancestor still hold the DFS's last path): they are read only for
+        // linked vertices. Once w is processed, its block
         // end firstPred[w + 1] is never read again, so label[w] is kept there: one array fewer.
-        int[] semi = new int[innerCount];
-        int[] ancestor = new int[innerCount];
         int[] labels = firstPred;
         int[] compressStack = new int[1024];
         progress.onProgress("Dominators: semidominators", 0, innerCount);
@@ -141,11 +143,25 @@ public final class SemiNca {
         semi = null;
 
         // A leaf's dominator is the nearest common ancestor of its predecessors. The DFS kept the
-        // first in number[leaf] and listed the others, which are rare.
-        while (!morePredsOfLeaves.isEmpty()) {
-            int pred = morePredsOfLeaves.pop();
-            int leaf = morePredsOfLeaves.pop();
-            number[leaf] = leafOf(nearestCommonAncestor(predOf(number[leaf]), pred, idom));
+        // first in number[leaf] and marked the leaves that have more: few, but a few of those (the
+        // undefined value, the empty string) are held by millions of objects, too many to list.
+        // One pass over the essential edges finds their other predecessors.
+        if (sharedLeaves != null) {
+            for (int source = 0; source < nodeCount; source++) {
+                int sourceNumber = number[source];
+                if (sourceNumber < 0) {
+                    continue;
+                }
+                for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
+                    int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
+                    if (essential.get(e) && sharedLeaves.get(target)) {
+                        int dominator = predOf(number[target]);
+                        if (dominator != 0) {
+                            number[target] = leafOf(nearestCommonAncestor(dominator, sourceNumber, idom));
+                        }
+                    }
+                }
+            }
         }
 
         // Back to ordinals, into arrays whose first use is over: the inner nodes in DFS order, then
@@ -225,8 +241,8 @@ public final class SemiNca {
      * <p>A target with no essential edge of its own (40 % of a V8 heap: strings, numbers, code) is a
      * leaf: it lies on no path to another node, so it changes no other node's dominator, and its
      * own is the nearest common ancestor of its predecessors. The DFS does not number it; it keeps
-     * the predecessor it came from in {@code number} and lists any further ones. That keeps four
-     * of the working arrays to the inner nodes, and the main loops shorter.
+     * the predecessor it came from in {@code number} and marks the leaf if it meets it again. That
+     * keeps four of the working arrays to the inner nodes, and the main loops shorter.
      */
     private static final class Dfs {
         private final int[] firstEdge;
@@ -236,14 +252,17 @@ public final class SemiNca {
         private final int[] parent;
         private final int[] predCounts;
         private final EdgeBits treeEdges;
-        /** (node, next edge) pairs for the nodes on the current path. */
-        private final IntStack stack = new IntStack(1 << 16);
-        /** (leaf ordinal, DFS number) for each predecessor of a leaf after its first. */
-        final IntStack morePredsOfLeaves = new IntStack(1 << 10);
+        /** The current path, root first: each node, and the next of its edges to look at. */
+        private final int[] pathNodes;
+        private final int[] pathCursors;
+        /** The leaves with more than one predecessor (by node ordinal), or null while there are none. */
+        EdgeBits sharedLeaves;
         int leaves;
 
         Dfs(int[] firstEdge, int[] typeAndTarget, EdgeBits essential, int[] number, int[] parent, int[] predCounts,
-            EdgeBits treeEdges) {
+            EdgeBits treeEdges, int[] pathNodes, int[] pathCursors) {
+            this.pathNodes = pathNodes;
+            this.pathCursors = pathCursors;
             this.firstEdge = firstEdge;
             this.typeAndTarget = typeAndTarget;
             this.essential = essential;
@@ -272,14 +291,14 @@ public final class SemiNca {
             number[start] = n;
             parent[n] = startParent;
             n++;
-            stack.push(start);
-            stack.push(firstEdge[start]);
-            while (!stack.isEmpty()) {
-                int cursor = stack.pop();
-                int node = stack.peek();
+            int depth = 0;
+            pathNodes[0] = start;
+            pathCursors[0] = firstEdge[start];
+            while (depth >= 0) {
+                int node = pathNodes[depth];
                 int nodeNumber = number[node];
                 int end = firstEdge[node + 1];
-                int e = cursor;
+                int e = pathCursors[depth];
                 int next = -1;
                 int nextCursor = 0;
                 for (; e < end; e++) {
@@ -302,20 +321,23 @@ public final class SemiNca {
                     if (targetNumber >= 0) {
                         predCounts[targetNumber]++;
                     } else {
-                        morePredsOfLeaves.push(target);
-                        morePredsOfLeaves.push(nodeNumber);
+                        if (sharedLeaves == null) {
+                            sharedLeaves = new EdgeBits(number.length);
+                        }
+                        sharedLeaves.set(target);
                     }
                 }
                 if (next < 0) {
-                    stack.pop();
+                    depth--;
                     continue;
                 }
-                stack.push(e + 1);
+                pathCursors[depth] = e + 1;
                 number[next] = n;
                 parent[n] = nodeNumber;
                 n++;
-                stack.push(next);
-                stack.push(nextCursor);
+                depth++;
+                pathNodes[depth] = next;
+                pathCursors[depth] = nextCursor;
             }
             return n;
         }

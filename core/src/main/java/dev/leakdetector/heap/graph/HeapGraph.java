@@ -32,7 +32,9 @@ public final class HeapGraph {
     private final int[] nodeNames;
     private final int[] nodeIds;
     private final NodeSizes selfSizes;
+    /** Null when the file has no such field, and when every node's value is 0 (Node.js heaps). */
     private final byte[] detachedness;
+    private final boolean hasDetachedness;
     private final int[] firstEdge;
     private final int[] edgeTypeAndTarget;
     private final int[] edgeNameOrIndex;
@@ -51,7 +53,9 @@ public final class HeapGraph {
         this.nodeNames = nodeNames;
         this.nodeIds = nodeIds;
         this.selfSizes = selfSizes;
-        this.detachedness = detachedness;
+        this.hasDetachedness = detachedness != null;
+        // A column of zeros says nothing that detachedness() does not say without it: 1 byte per node.
+        this.detachedness = detachedness != null && allZero(detachedness) ? null : detachedness;
         this.firstEdge = firstEdge;
         this.edgeTypeAndTarget = edgeTypeAndTarget;
         this.edgeNameOrIndex = edgeNameOrIndex;
@@ -127,7 +131,7 @@ public final class HeapGraph {
 
     /** True when the file carries the {@code detachedness} field. */
     public boolean hasDetachedness() {
-        return detachedness != null;
+        return hasDetachedness;
     }
 
     /** 0 unknown, 1 attached, 2 detached, as written by V8; 0 when the field is absent. */
@@ -193,5 +197,14 @@ public final class HeapGraph {
 
     public int[] rawNodeIds() {
         return nodeIds;
+    }
+
+    private static boolean allZero(byte[] values) {
+        for (byte value : values) {
+            if (value != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
