@@ -31,15 +31,11 @@ class RetainerPathFinderTest {
         int holder = s.node("object", "Holder", 10);
         int key = s.node("object", "Key", 10);
         int value = s.node("object", "Value", 10);
-        String pair = " / part of key (Key @" + s.id(key) + ") -> value (Value @" + s.id(value)
-                + ") pair in WeakMap (table @" + s.id(table) + ")";
         s.edge(root, "element", "0", global);
         s.edge(global, "property", "map", table);
         s.edge(global, "property", "holder", holder);
-        s.edge(table, "weak", "1", key);
-        s.edge(table, "internal", "2" + pair, value);
         s.edge(holder, "property", "key", key);
-        s.edge(key, "internal", "2" + pair, value);
+        s.weakMapEntry(table, key, value);
         AtomicReference<int[]> parentEdges = new AtomicReference<>();
         HeapSnapshot snapshot = new HeapSnapshotLoader().loadWithoutDistances(
                 s.write(dir.resolve("weakmap.heapsnapshot")), null, "retainer paths",

@@ -63,6 +63,18 @@ public final class TestSnapshot {
         return this;
     }
 
+    /**
+     * A WeakMap entry as V8 writes it: the table's weak edge to the key, and the two internal edges
+     * to the value, from the table and from the key, whose shared name DevTools recognises.
+     */
+    public TestSnapshot weakMapEntry(int table, int key, int value) {
+        String pair = " / part of key (Key @" + id(key) + ") -> value (Value @" + id(value)
+                + ") pair in WeakMap (table @" + id(table) + ")";
+        edge(table, "weak", "1", key);
+        edge(table, "internal", "2" + pair, value);
+        return edge(key, "internal", "2" + pair, value);
+    }
+
     public long id(int ordinal) {
         return nodes.get(ordinal).id();
     }

@@ -103,14 +103,10 @@ class DominatorsTest {
         int key = s.node("object", "Key", 10);
         int table = s.node("array", "", 10);
         int value = s.node("object", "Value", 50);
-        String name = " / part of key (Key @" + s.id(key) + ") -> value (Value @" + s.id(value)
-                + ") pair in WeakMap (table @" + s.id(table) + ")";
         s.edge(root, "element", "0", holder);
         s.edge(holder, "property", "key", key);
         s.edge(holder, "property", "map", table);
-        s.edge(table, "weak", "1", key);
-        s.edge(table, "internal", "2" + name, value);
-        s.edge(key, "internal", "2" + name, value);
+        s.weakMapEntry(table, key, value);
         HeapSnapshot snapshot = load(s);
 
         assertThat(snapshot.dominator(value)).isEqualTo(key);

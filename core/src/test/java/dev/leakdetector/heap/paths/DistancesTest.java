@@ -32,16 +32,12 @@ class DistancesTest {
         int key = s.node("object", "Key", 10);
         int value = s.node("object", "Value", 10);
         int plain = s.node("object", "Plain", 10);
-        String pair = " / part of key (Key @" + s.id(key) + ") -> value (Value @" + s.id(value)
-                + ") pair in WeakMap (table @" + s.id(table) + ")";
         s.edge(root, "element", "0", global);
         s.edge(global, "property", "map", table);
         s.edge(global, "property", "a", a);
         s.edge(a, "property", "b", b);
         s.edge(b, "property", "key", key);
-        s.edge(table, "weak", "1", key);
-        s.edge(table, "internal", "2" + pair, value);
-        s.edge(key, "internal", "2" + pair, value);
+        s.weakMapEntry(table, key, value);
         // Any other internal edge is followed as usual.
         s.edge(table, "internal", "elements", plain);
         HeapSnapshot snapshot = new HeapSnapshotLoader().load(s.write(dir.resolve("weakmap.heapsnapshot")));
