@@ -57,11 +57,13 @@ public final class EssentialEdges {
                 int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
                 if (type == t.edgeInternal) {
                     WeakMapEdgeNames.Match match = weakMapNames.parse(names[e]);
-                    if (match != null && ephemerons != null) {
-                        ephemerons.set(e);
-                    }
-                    if (match != null && Integer.toUnsignedLong(ids[source]) == match.tableId()) {
-                        continue;
+                    if (match != null) {
+                        if (ephemerons != null) {
+                            ephemerons.set(e);
+                        }
+                        if (Integer.toUnsignedLong(ids[source]) == match.tableId()) {
+                            continue;
+                        }
                     }
                 }
                 if (type == t.edgeWeak || source == target) {

@@ -100,8 +100,8 @@ public final class SemiNca {
         // Semidominators in decreasing DFS order. A vertex is linked into the forest once processed,
         // so "v > w" is what Lengauer–Tarjan tests as "ancestor[v] != 0", and semi and label need no
         // initial values (semi and ancestor still hold the DFS's last path): they are read only for
-        // linked vertices. Once w is processed, its block
-        // end firstPred[w + 1] is never read again, so label[w] is kept there: one array fewer.
+        // linked vertices. Once w is processed, its block end firstPred[w + 1] is never read again,
+        // so label[w] is kept there: one array fewer.
         int[] labels = firstPred;
         int[] compressStack = new int[1024];
         progress.onProgress("Dominators: semidominators", 0, innerCount);
@@ -195,17 +195,21 @@ public final class SemiNca {
     private static int innerCount(int[] firstEdge, EdgeBits essential, int root) {
         int count = 1;
         for (int ordinal = 0; ordinal < firstEdge.length - 1; ordinal++) {
-            if (ordinal == root) {
-                continue;
-            }
-            for (int e = firstEdge[ordinal], end = firstEdge[ordinal + 1]; e < end; e++) {
-                if (essential.get(e)) {
-                    count++;
-                    break;
-                }
+            if (ordinal != root && firstEssentialEdge(firstEdge, essential, ordinal) >= 0) {
+                count++;
             }
         }
         return count;
+    }
+
+    /** The node's first essential edge, or -1 when it has none (a leaf). */
+    private static int firstEssentialEdge(int[] firstEdge, EdgeBits essential, int node) {
+        for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
+            if (essential.get(e)) {
+                return e;
+            }
+        }
+        return -1;
     }
 
     /** {@code number} of a node the DFS has not reached. */
@@ -261,8 +265,6 @@ public final class SemiNca {
 
         Dfs(int[] firstEdge, int[] typeAndTarget, EdgeBits essential, int[] number, int[] parent, int[] predCounts,
             EdgeBits treeEdges, int[] pathNodes, int[] pathCursors) {
-            this.pathNodes = pathNodes;
-            this.pathCursors = pathCursors;
             this.firstEdge = firstEdge;
             this.typeAndTarget = typeAndTarget;
             this.essential = essential;
@@ -270,11 +272,13 @@ public final class SemiNca {
             this.parent = parent;
             this.predCounts = predCounts;
             this.treeEdges = treeEdges;
+            this.pathNodes = pathNodes;
+            this.pathCursors = pathCursors;
         }
 
         /** A node held only weakly, which DevTools makes a DFS root under the root (number 0). */
         int runUnderRoot(int start, int n) {
-            if (firstEssentialEdge(start) < 0) {
+            if (firstEssentialEdge(firstEdge, essential, start) < 0) {
                 number[start] = leafOf(0);
                 leaves++;
                 return n;
@@ -308,7 +312,7 @@ public final class SemiNca {
                     int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
                     int targetNumber = number[target];
                     if (targetNumber == UNVISITED) {
-                        nextCursor = firstEssentialEdge(target);
+                        nextCursor = firstEssentialEdge(firstEdge, essential, target);
                         if (nextCursor < 0) {
                             number[target] = leafOf(nodeNumber);
                             leaves++;
@@ -340,15 +344,6 @@ public final class SemiNca {
                 pathCursors[depth] = nextCursor;
             }
             return n;
-        }
-
-        private int firstEssentialEdge(int node) {
-            for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
-                if (essential.get(e)) {
-                    return e;
-                }
-            }
-            return -1;
         }
     }
 
