@@ -53,30 +53,14 @@ public final class ClassKeys {
             if (entry < 0) {
                 id = byName.get(nameIndex, -1);
                 if (id < 0) {
-                    String name = graph.strings().get(nameIndex);
-                    Integer sameText = byNameText.get(name);
-                    if (sameText == null) {
-                        sameText = classes.size();
-                        classes.add(new HeapClass("," + name, name, -1, -1, -1));
-                        byNameText.put(name, sameText);
-                    }
-                    id = sameText;
+                    id = classByName(graph.strings().get(nameIndex), byNameText, classes);
                     byName.put(nameIndex, id);
                 }
             } else {
                 probe.set(locations.scriptId(entry), locations.line(entry), locations.column(entry), nameIndex);
                 Integer known = byLocationAndIndex.get(probe);
                 if (known == null) {
-                    String name = graph.strings().get(nameIndex);
-                    String key = locations.scriptId(entry) + "," + locations.line(entry) + ","
-                            + locations.column(entry) + "," + name;
-                    known = byLocation.get(key);
-                    if (known == null) {
-                        known = classes.size();
-                        classes.add(new HeapClass(key, name, locations.scriptId(entry), locations.line(entry),
-                                locations.column(entry)));
-                        byLocation.put(key, known);
-                    }
+                    known = classByLocation(locations, entry, graph.strings().get(nameIndex), byLocation, classes);
                     byLocationAndIndex.put(probe.copy(), known);
                 }
                 id = known;
@@ -84,6 +68,33 @@ public final class ClassKeys {
             classIndex[node] = id;
         }
         return new ClassKeys(classIndex, List.copyOf(classes));
+    }
+
+    // The two lookups by text below are rare (once per distinct name or location) and kept out of
+    // the loop over all nodes, whose compilation they would only make larger.
+
+    private static int classByName(String name, Map<String, Integer> byNameText, List<HeapClass> classes) {
+        Integer id = byNameText.get(name);
+        if (id == null) {
+            id = classes.size();
+            classes.add(new HeapClass("," + name, name, -1, -1, -1));
+            byNameText.put(name, id);
+        }
+        return id;
+    }
+
+    private static int classByLocation(Locations locations, int entry, String name, Map<String, Integer> byLocation,
+                                       List<HeapClass> classes) {
+        String key = locations.scriptId(entry) + "," + locations.line(entry) + "," + locations.column(entry) + ","
+                + name;
+        Integer id = byLocation.get(key);
+        if (id == null) {
+            id = classes.size();
+            classes.add(new HeapClass(key, name, locations.scriptId(entry), locations.line(entry),
+                    locations.column(entry)));
+            byLocation.put(key, id);
+        }
+        return id;
     }
 
     /** A location and a name's string index; a mutable probe for lookups, copied to be stored. */

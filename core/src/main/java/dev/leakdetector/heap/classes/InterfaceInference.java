@@ -46,31 +46,7 @@ public final class InterfaceInference {
         // names in the first-seen order DevTools' candidate map has.
         Map<ShapeKey, int[]> shapes = new LinkedHashMap<>();
         Map<ShapeKey, Integer> firstNode = new HashMap<>();
-        ShapeKey probe = new ShapeKey(new int[16], 0);
-        long total = 0;
-        for (int node = 0; node < graph.nodeCount(); node++) {
-            if (!isPlainObject(graph, node, objectName)) {
-                continue;
-            }
-            total++;
-            probe.length = 0;
-            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
-                if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != protoName) {
-                    probe.add(graph.edgeNameOrIndex(e));
-                }
-            }
-            if (probe.length == 0) {
-                continue;
-            }
-            int[] count = shapes.get(probe);
-            if (count == null) {
-                ShapeKey key = probe.copy();
-                shapes.put(key, new int[] {1});
-                firstNode.put(key, node);
-            } else {
-                count[0]++;
-            }
-        }
+        long total = countShapes(graph, objectName, propertyType, protoName, shapes, firstNode);
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, List<String>> properties = new HashMap<>();
         StringTable strings = graph.strings();
@@ -113,6 +89,42 @@ public final class InterfaceInference {
         return result;
     }
 
+    /**
+     * The pass over all nodes, in a method of its own: the JIT compiles a loop that runs once with
+     * its whole method, so the naming and sorting around it would only make that compilation slower.
+     *
+     * @return how many plain objects there are
+     */
+    private static long countShapes(HeapGraph graph, int objectName, int propertyType, int protoName,
+                                    Map<ShapeKey, int[]> shapes, Map<ShapeKey, Integer> firstNode) {
+        ShapeKey probe = new ShapeKey(new int[16], 0);
+        long total = 0;
+        for (int node = 0; node < graph.nodeCount(); node++) {
+            if (!isPlainObject(graph, node, objectName)) {
+                continue;
+            }
+            total++;
+            probe.length = 0;
+            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
+                if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != protoName) {
+                    probe.add(graph.edgeNameOrIndex(e));
+                }
+            }
+            if (probe.length == 0) {
+                continue;
+            }
+            int[] count = shapes.get(probe);
+            if (count == null) {
+                ShapeKey key = probe.copy();
+                shapes.put(key, new int[] {1});
+                firstNode.put(key, node);
+            } else {
+                count[0]++;
+            }
+        }
+        return total;
+    }
+
     private static List<String> collectProperties(HeapGraph graph, int node, int propertyType, int limit) {
         List<String> props = new ArrayList<>(limit);
         for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1) && props.size() < limit; e++) {
@@ -138,7 +150,6 @@ public final class InterfaceInference {
         }
         PropertyTree tree = new PropertyTree(definitions);
         int propertyType = graph.types().edgeProperty;
-        StringTable strings = graph.strings();
         Map<String, Integer> interfaceNames = new HashMap<>();
         // Objects of one shape have the same property names in the same order; match once per shape.
         Map<ShapeKey, Integer> byShape = new HashMap<>();
@@ -155,22 +166,24 @@ public final class InterfaceInference {
             }
             Integer cached = byShape.get(probe);
             if (cached == null) {
-                ShapeKey key = probe.copy();
-                String[] names = new String[key.length];
-                for (int k = 0; k < key.length; k++) {
-                    names[k] = strings.get(key.names[k]);
-                }
-                Arrays.sort(names);
-                PropertyTree.Match match = tree.bestMatch(names);
-                if (match == null) {
-                    cached = graph.nodeNameIndex(node);
-                } else {
-                    cached = interfaceNames.computeIfAbsent(match.name(), strings::add);
-                }
-                byShape.put(key, cached);
+                cached = matchShape(graph, node, probe, tree, interfaceNames);
+                byShape.put(probe.copy(), cached);
             }
             classIndex[node] = cached;
         }
+    }
+
+    /** The class name of a shape not met before: the best definition's, or the object's own. */
+    private static int matchShape(HeapGraph graph, int node, ShapeKey shape, PropertyTree tree,
+                                  Map<String, Integer> interfaceNames) {
+        StringTable strings = graph.strings();
+        String[] names = new String[shape.length];
+        for (int k = 0; k < shape.length; k++) {
+            names[k] = strings.get(shape.names[k]);
+        }
+        Arrays.sort(names);
+        PropertyTree.Match match = tree.bestMatch(names);
+        return match == null ? graph.nodeNameIndex(node) : interfaceNames.computeIfAbsent(match.name(), strings::add);
     }
 
     private static boolean isPlainObject(HeapGraph graph, int node, int objectName) {

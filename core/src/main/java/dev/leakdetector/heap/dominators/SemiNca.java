@@ -59,13 +59,7 @@ public final class SemiNca {
         int n = dfs.run(graph.rootOrdinal(), -1, 0);
         int reachedFromRoot = n + dfs.leaves;
         if (reachedFromRoot < nodeCount) {
-            EdgeBits retained = retainedByUnvisited(graph, essential, number);
-            for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
-                if (number[ordinal] == UNVISITED && !retained.get(ordinal)) {
-                    // Held only weakly: DevTools makes it a DFS root under the root.
-                    n = dfs.runUnderRoot(ordinal, n);
-                }
-            }
+            n = dfs.runUnderRoot(retainedByUnvisited(graph, essential, number), n);
         }
         if (n + dfs.leaves < nodeCount) {
             return null;
@@ -74,9 +68,39 @@ public final class SemiNca {
         EdgeBits sharedLeaves = dfs.sharedLeaves;
         dfs = null;
 
-        // Prefix sums to block ends, then fill each block from its end: blocks end up starting at
-        // firstPred[v], without a separate cursor array. Leaves are left out: nothing is computed
-        // for them until the inner nodes' dominators are known.
+        int[] preds = predecessors(firstEdge, typeAndTarget, essential, treeEdges, number, firstPred, innerCount);
+        treeEdges = null;
+        // firstPred now holds each block's start; label[w] moves into it below.
+        semidominators(preds, firstPred, parent, semi, ancestor, innerCount, progress);
+        preds = null;
+        firstPred = null;
+        int[] idom = ancestor;
+        immediateDominators(parent, semi, idom, innerCount);
+        semi = null;
+        if (sharedLeaves != null) {
+            resolveSharedLeaves(firstEdge, typeAndTarget, essential, sharedLeaves, number, idom);
+        }
+
+        // Back to ordinals, into arrays whose first use is over: the inner nodes in DFS order, then
+        // the dominators in place of the numbers.
+        int[] order = parent;
+        int[] dominators = number;
+        toOrdinals(number, order, idom, innerCount);
+        return new LengauerTarjan.Result(dominators, order, nodeCount - reachedFromRoot, 0);
+    }
+
+    // Each pass below is a method of its own: the JIT compiles a loop that runs once together with
+    // its whole method, and then again for the next loop of the same method when the first one
+    // ends. Apart, each compilation covers one loop.
+
+    /**
+     * The predecessor lists by DFS number, other than the tree parent, with the leaves left out:
+     * nothing is computed for them until the inner nodes' dominators are known. {@code firstPred}
+     * holds the counts on entry and each block's start on return (prefix sums to block ends, then
+     * each block filled from its end, which needs no separate cursor array).
+     */
+    private static int[] predecessors(int[] firstEdge, int[] typeAndTarget, EdgeBits essential, EdgeBits treeEdges,
+                                      int[] number, int[] firstPred, int innerCount) {
         int total = 0;
         for (int v = 0; v < innerCount; v++) {
             total += firstPred[v];
@@ -84,7 +108,7 @@ public final class SemiNca {
         }
         firstPred[innerCount] = total;
         int[] preds = new int[total];
-        for (int source = 0; source < nodeCount; source++) {
+        for (int source = 0; source < number.length; source++) {
             int sourceNumber = number[source];
             for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
                 if (essential.get(e) && !treeEdges.get(e)) {
@@ -95,13 +119,18 @@ public final class SemiNca {
                 }
             }
         }
-        treeEdges = null;
+        return preds;
+    }
 
-        // Semidominators in decreasing DFS order. A vertex is linked into the forest once processed,
-        // so "v > w" is what Lengauer–Tarjan tests as "ancestor[v] != 0", and semi and label need no
-        // initial values (semi and ancestor still hold the DFS's last path): they are read only for
-        // linked vertices. Once w is processed, its block end firstPred[w + 1] is never read again,
-        // so label[w] is kept there: one array fewer.
+    /**
+     * Semidominators in decreasing DFS order. A vertex is linked into the forest once processed,
+     * so "v > w" is what Lengauer–Tarjan tests as "ancestor[v] != 0", and semi and label need no
+     * initial values (semi and ancestor still hold the DFS's last path): they are read only for
+     * linked vertices. Once w is processed, its block end firstPred[w + 1] is never read again,
+     * so label[w] is kept there: one array fewer.
+     */
+    private static void semidominators(int[] preds, int[] firstPred, int[] parent, int[] semi, int[] ancestor,
+                                       int innerCount, ProgressListener progress) {
         int[] labels = firstPred;
         int[] compressStack = new int[1024];
         progress.onProgress("Dominators: semidominators", 0, innerCount);
@@ -126,12 +155,10 @@ public final class SemiNca {
             labels[w + 1] = w;
             ancestor[w] = parent[w];
         }
-        preds = null;
-        firstPred = null;
-        labels = null;
+    }
 
-        // Nearest common ancestor of parent and semidominator, in increasing DFS order.
-        int[] idom = ancestor;
+    /** Nearest common ancestor of parent and semidominator, in increasing DFS order, into {@code idom}. */
+    private static void immediateDominators(int[] parent, int[] semi, int[] idom, int innerCount) {
         idom[0] = 0;
         for (int w = 1; w < innerCount; w++) {
             int d = parent[w];
@@ -140,42 +167,47 @@ public final class SemiNca {
             }
             idom[w] = d;
         }
-        semi = null;
+    }
 
-        // A leaf's dominator is the nearest common ancestor of its predecessors. The DFS kept the
-        // first in number[leaf] and marked the leaves that have more: few, but a few of those (the
-        // undefined value, the empty string) are held by millions of objects, too many to list.
-        // One pass over the essential edges finds their other predecessors.
-        if (sharedLeaves != null) {
-            for (int source = 0; source < nodeCount; source++) {
-                int sourceNumber = number[source];
-                if (sourceNumber < 0) {
-                    continue;
-                }
-                for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
-                    int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
-                    if (essential.get(e) && sharedLeaves.get(target)) {
-                        int dominator = predOf(number[target]);
-                        if (dominator != 0) {
-                            number[target] = leafOf(nearestCommonAncestor(dominator, sourceNumber, idom));
-                        }
+    /**
+     * A leaf's dominator is the nearest common ancestor of its predecessors. The DFS kept the first
+     * in number[leaf] and marked the leaves that have more: few, but a few of those (the undefined
+     * value, the empty string) are held by millions of objects, too many to list. One pass over the
+     * essential edges finds their other predecessors.
+     */
+    private static void resolveSharedLeaves(int[] firstEdge, int[] typeAndTarget, EdgeBits essential,
+                                            EdgeBits sharedLeaves, int[] number, int[] idom) {
+        for (int source = 0; source < number.length; source++) {
+            int sourceNumber = number[source];
+            if (sourceNumber < 0) {
+                continue;
+            }
+            for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
+                int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
+                if (essential.get(e) && sharedLeaves.get(target)) {
+                    int dominator = predOf(number[target]);
+                    if (dominator != 0) {
+                        number[target] = leafOf(nearestCommonAncestor(dominator, sourceNumber, idom));
                     }
                 }
             }
         }
+    }
 
-        // Back to ordinals, into arrays whose first use is over: the inner nodes in DFS order, then
-        // the dominators in place of the numbers, the leaves' first (their entries hold the number
-        // of their dominator, the inner nodes' entries their own).
-        int[] order = parent;
-        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+    /**
+     * Fills {@code order} with the inner nodes in DFS order, then turns {@code number} into the
+     * dominators by ordinal: the leaves' first (their entries hold the number of their dominator,
+     * the inner nodes' entries their own).
+     */
+    private static void toOrdinals(int[] number, int[] order, int[] idom, int innerCount) {
+        for (int ordinal = 0; ordinal < number.length; ordinal++) {
             int v = number[ordinal];
             if (v >= 0) {
                 order[v] = ordinal;
             }
         }
         int[] dominators = number;
-        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
+        for (int ordinal = 0; ordinal < number.length; ordinal++) {
             int v = number[ordinal];
             if (v < 0) {
                 dominators[ordinal] = order[predOf(v)];
@@ -184,7 +216,6 @@ public final class SemiNca {
         for (int w = 0; w < innerCount; w++) {
             dominators[order[w]] = order[idom[w]];
         }
-        return new LengauerTarjan.Result(dominators, order, nodeCount - reachedFromRoot, 0);
     }
 
     /**
@@ -276,8 +307,21 @@ public final class SemiNca {
             this.pathCursors = pathCursors;
         }
 
+        /**
+         * Numbers from {@code n} on what the root does not reach: each node held only weakly
+         * (unvisited, and not in {@code retained}) becomes a DFS root under the root, as in DevTools.
+         */
+        int runUnderRoot(EdgeBits retained, int n) {
+            for (int ordinal = 0; ordinal < number.length; ordinal++) {
+                if (number[ordinal] == UNVISITED && !retained.get(ordinal)) {
+                    n = runUnderRoot(ordinal, n);
+                }
+            }
+            return n;
+        }
+
         /** A node held only weakly, which DevTools makes a DFS root under the root (number 0). */
-        int runUnderRoot(int start, int n) {
+        private int runUnderRoot(int start, int n) {
             if (firstEssentialEdge(firstEdge, essential, start) < 0) {
                 number[start] = leafOf(0);
                 leaves++;
