@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.classes;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntIntMap;
 import dev.leakdetector.heap.graph.Locations;
@@ -40,33 +41,36 @@ public final class ClassKeys {
         Map<String, Integer> byLocation = new HashMap<>();
         LocationKey probe = new LocationKey();
         List<HeapClass> classes = new ArrayList<>();
-        int nextLocation = 0;
-        for (int node = 0; node < classIndex.length; node++) {
-            int nameIndex = classIndex[node];
+        Blocks.ascending(classIndex.length, (from, to) -> {
             // Locations are sorted by ordinal: walk them alongside the nodes.
-            while (nextLocation < locations.size() && locations.nodeOrdinal(nextLocation) < node) {
-                nextLocation++;
-            }
-            int entry = graph.nodeType(node) == objectType && nextLocation < locations.size()
-                    && locations.nodeOrdinal(nextLocation) == node ? nextLocation : -1;
-            int id;
-            if (entry < 0) {
-                id = byName.get(nameIndex, -1);
-                if (id < 0) {
-                    id = classByName(graph.strings().get(nameIndex), byNameText, classes);
-                    byName.put(nameIndex, id);
+            int nextLocation = locations.firstFrom(from);
+            for (int node = from; node < to; node++) {
+                int nameIndex = classIndex[node];
+                while (nextLocation < locations.size() && locations.nodeOrdinal(nextLocation) < node) {
+                    nextLocation++;
                 }
-            } else {
-                probe.set(locations.scriptId(entry), locations.line(entry), locations.column(entry), nameIndex);
-                Integer known = byLocationAndIndex.get(probe);
-                if (known == null) {
-                    known = classByLocation(locations, entry, graph.strings().get(nameIndex), byLocation, classes);
-                    byLocationAndIndex.put(probe.copy(), known);
+                int entry = graph.nodeType(node) == objectType && nextLocation < locations.size()
+                        && locations.nodeOrdinal(nextLocation) == node ? nextLocation : -1;
+                int id;
+                if (entry < 0) {
+                    id = byName.get(nameIndex, -1);
+                    if (id < 0) {
+                        id = classByName(graph.strings().get(nameIndex), byNameText, classes);
+                        byName.put(nameIndex, id);
+                    }
+                } else {
+                    probe.set(locations.scriptId(entry), locations.line(entry), locations.column(entry), nameIndex);
+                    Integer known = byLocationAndIndex.get(probe);
+                    if (known == null) {
+                        known = classByLocation(locations, entry, graph.strings().get(nameIndex), byLocation,
+                                classes);
+                        byLocationAndIndex.put(probe.copy(), known);
+                    }
+                    id = known;
                 }
-                id = known;
+                classIndex[node] = id;
             }
-            classIndex[node] = id;
-        }
+        });
         return new ClassKeys(classIndex, List.copyOf(classes));
     }
 

@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.classes;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntIntMap;
@@ -41,32 +42,34 @@ public final class ClassNames {
 
         int nodeCount = graph.nodeCount();
         int[] classIndex = new int[nodeCount];
-        for (int i = 0; i < nodeCount; i++) {
-            int type = graph.nodeType(i);
-            int result;
-            if (type == t.nodeHidden) {
-                result = system;
-            } else if (type == t.nodeObject || type == t.nodeNative) {
-                int name = graph.nodeNameIndex(i);
-                result = namedClass.get(name, -1);
-                if (result < 0) {
-                    result = objectClass(strings, added, name);
-                    namedClass.put(name, result);
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int type = graph.nodeType(i);
+                int result;
+                if (type == t.nodeHidden) {
+                    result = system;
+                } else if (type == t.nodeObject || type == t.nodeNative) {
+                    int name = graph.nodeNameIndex(i);
+                    result = namedClass.get(name, -1);
+                    if (result < 0) {
+                        result = objectClass(strings, added, name);
+                        namedClass.put(name, result);
+                    }
+                } else if (type == t.nodeCode) {
+                    result = compiledCode;
+                } else if (type == t.nodeClosure) {
+                    result = function;
+                } else if (type == t.nodeRegExp) {
+                    result = regExp;
+                } else {
+                    if (byType[type] < 0) {
+                        byType[type] = intern(strings, added, "(" + t.nodeTypeName(type) + ")");
+                    }
+                    result = byType[type];
                 }
-            } else if (type == t.nodeCode) {
-                result = compiledCode;
-            } else if (type == t.nodeClosure) {
-                result = function;
-            } else if (type == t.nodeRegExp) {
-                result = regExp;
-            } else {
-                if (byType[type] < 0) {
-                    byType[type] = intern(strings, added, "(" + t.nodeTypeName(type) + ")");
-                }
-                result = byType[type];
+                classIndex[i] = result;
             }
-            classIndex[i] = result;
-        }
+        });
         return classIndex;
     }
 

@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.classes;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.StringTable;
 
@@ -90,39 +91,41 @@ public final class InterfaceInference {
     }
 
     /**
-     * The pass over all nodes, in a method of its own: the JIT compiles a loop that runs once with
-     * its whole method, so the naming and sorting around it would only make that compilation slower.
+     * The pass over all nodes, block by block (see {@link Blocks}), apart from the naming and
+     * sorting around it, which would only make its compilation slower.
      *
      * @return how many plain objects there are
      */
     private static long countShapes(HeapGraph graph, int objectName, int propertyType, int protoName,
                                     Map<ShapeKey, int[]> shapes, Map<ShapeKey, Integer> firstNode) {
         ShapeKey probe = new ShapeKey(new int[16], 0);
-        long total = 0;
-        for (int node = 0; node < graph.nodeCount(); node++) {
-            if (!isPlainObject(graph, node, objectName)) {
-                continue;
-            }
-            total++;
-            probe.length = 0;
-            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
-                if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != protoName) {
-                    probe.add(graph.edgeNameOrIndex(e));
+        long[] total = new long[1];
+        Blocks.ascending(graph.nodeCount(), (from, to) -> {
+            for (int node = from; node < to; node++) {
+                if (!isPlainObject(graph, node, objectName)) {
+                    continue;
+                }
+                total[0]++;
+                probe.length = 0;
+                for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
+                    if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != protoName) {
+                        probe.add(graph.edgeNameOrIndex(e));
+                    }
+                }
+                if (probe.length == 0) {
+                    continue;
+                }
+                int[] count = shapes.get(probe);
+                if (count == null) {
+                    ShapeKey key = probe.copy();
+                    shapes.put(key, new int[] {1});
+                    firstNode.put(key, node);
+                } else {
+                    count[0]++;
                 }
             }
-            if (probe.length == 0) {
-                continue;
-            }
-            int[] count = shapes.get(probe);
-            if (count == null) {
-                ShapeKey key = probe.copy();
-                shapes.put(key, new int[] {1});
-                firstNode.put(key, node);
-            } else {
-                count[0]++;
-            }
-        }
-        return total;
+        });
+        return total[0];
     }
 
     private static List<String> collectProperties(HeapGraph graph, int node, int propertyType, int limit) {
@@ -154,23 +157,25 @@ public final class InterfaceInference {
         // Objects of one shape have the same property names in the same order; match once per shape.
         Map<ShapeKey, Integer> byShape = new HashMap<>();
         ShapeKey probe = new ShapeKey(new int[16], 0);
-        for (int node = 0; node < graph.nodeCount(); node++) {
-            if (!isPlainObject(graph, node, objectName)) {
-                continue;
-            }
-            probe.length = 0;
-            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
-                if (graph.edgeType(e) == propertyType) {
-                    probe.add(graph.edgeNameOrIndex(e));
+        Blocks.ascending(graph.nodeCount(), (from, to) -> {
+            for (int node = from; node < to; node++) {
+                if (!isPlainObject(graph, node, objectName)) {
+                    continue;
                 }
+                probe.length = 0;
+                for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
+                    if (graph.edgeType(e) == propertyType) {
+                        probe.add(graph.edgeNameOrIndex(e));
+                    }
+                }
+                Integer cached = byShape.get(probe);
+                if (cached == null) {
+                    cached = matchShape(graph, node, probe, tree, interfaceNames);
+                    byShape.put(probe.copy(), cached);
+                }
+                classIndex[node] = cached;
             }
-            Integer cached = byShape.get(probe);
-            if (cached == null) {
-                cached = matchShape(graph, node, probe, tree, interfaceNames);
-                byShape.put(probe.copy(), cached);
-            }
-            classIndex[node] = cached;
-        }
+        });
     }
 
     /** The class name of a shape not met before: the best definition's, or the object's own. */

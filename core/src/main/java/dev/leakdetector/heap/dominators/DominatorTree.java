@@ -1,5 +1,7 @@
 package dev.leakdetector.heap.dominators;
 
+import dev.leakdetector.heap.graph.Blocks;
+
 /**
  * The dominator tree with child lists, for walking down from a node to what it retains.
  *
@@ -22,11 +24,13 @@ public final class DominatorTree {
     public static DominatorTree build(int[] dominators, int root) {
         int nodeCount = dominators.length;
         int[] firstChild = new int[nodeCount + 1];
-        for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
-            if (ordinal != root) {
-                firstChild[dominators[ordinal]]++;
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int ordinal = from; ordinal < to; ordinal++) {
+                if (ordinal != root) {
+                    firstChild[dominators[ordinal]]++;
+                }
             }
-        }
+        });
         // Prefix sums to block ends, then fill each block from its end: blocks end up starting at
         // firstChild[node], without a separate cursor array.
         int slot = 0;
@@ -36,11 +40,13 @@ public final class DominatorTree {
         }
         firstChild[nodeCount] = slot;
         int[] children = new int[slot];
-        for (int ordinal = nodeCount - 1; ordinal >= 0; ordinal--) {
-            if (ordinal != root) {
-                children[--firstChild[dominators[ordinal]]] = ordinal;
+        Blocks.descending(nodeCount, (from, to) -> {
+            for (int ordinal = to - 1; ordinal >= from; ordinal--) {
+                if (ordinal != root) {
+                    children[--firstChild[dominators[ordinal]]] = ordinal;
+                }
             }
-        }
+        });
         return new DominatorTree(dominators, firstChild, children, root);
     }
 

@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.dominators;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
@@ -37,6 +38,13 @@ public final class EssentialEdges {
      */
     public static void computeRange(HeapGraph graph, EdgeBits pageObjects, EdgeBits essential, EdgeBits ephemerons,
                                     int fromEdge, int toEdge) {
+        WeakMapEdgeNames weakMapNames = new WeakMapEdgeNames(graph.strings());
+        Blocks.ascending(toEdge - fromEdge, (from, to) -> decide(graph, pageObjects, essential, ephemerons,
+                weakMapNames, fromEdge + from, fromEdge + to));
+    }
+
+    private static void decide(HeapGraph graph, EdgeBits pageObjects, EdgeBits essential, EdgeBits ephemerons,
+                               WeakMapEdgeNames weakMapNames, int fromEdge, int toEdge) {
         GraphTypes t = graph.types();
         int nodeCount = graph.nodeCount();
         int root = graph.rootOrdinal();
@@ -44,8 +52,6 @@ public final class EssentialEdges {
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
         int[] names = graph.rawEdgeNameOrIndex();
         int[] ids = graph.rawNodeIds();
-        WeakMapEdgeNames weakMapNames = new WeakMapEdgeNames(graph.strings());
-
         for (int source = sourceOf(firstEdge, nodeCount, fromEdge); source < nodeCount; source++) {
             if (firstEdge[source] >= toEdge) {
                 break;

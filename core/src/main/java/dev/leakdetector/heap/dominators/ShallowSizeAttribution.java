@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.dominators;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.IntStack;
@@ -33,14 +34,16 @@ public final class ShallowSizeAttribution {
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
         int externalStringData = graph.strings().indexOf("system / ExternalStringData");
         InternalNodes internal = new InternalNodes(nodeCount);
-        for (int i = 0; i < nodeCount; i++) {
-            int type = graph.nodeType(i);
-            if (type == t.nodeHidden || type == t.nodeArray
-                    || (type == t.nodeNative && externalStringData >= 0
-                        && graph.nodeName(i).equals("system / ExternalStringData"))) {
-                internal.add(i);
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int type = graph.nodeType(i);
+                if (type == t.nodeHidden || type == t.nodeArray
+                        || (type == t.nodeNative && externalStringData >= 0
+                            && graph.nodeName(i).equals("system / ExternalStringData"))) {
+                    internal.add(i);
+                }
             }
-        }
+        });
         int[] owners = internal.ranked(UNVISITED);
         // Ownership only grows (unvisited, one owner, several owners), so the result does not
         // depend on the order of visits. Every other node owns itself and is a source, taken in
@@ -48,29 +51,34 @@ public final class ShallowSizeAttribution {
         // owner, and when it turns out to have several.
         IntStack worklist = new IntStack(1 << 16);
         int weak = t.edgeWeak;
-        for (int i = 0; i < nodeCount; i++) {
-            if (internal.contains(i)) {
-                continue;
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                if (internal.contains(i)) {
+                    continue;
+                }
+                propagate(i, i, firstEdge, typeAndTarget, weak, internal, owners, worklist);
+                while (!worklist.isEmpty()) {
+                    int id = worklist.pop();
+                    propagate(id, owners[internal.rank(id)], firstEdge, typeAndTarget, weak, internal, owners,
+                            worklist);
+                }
             }
-            propagate(i, i, firstEdge, typeAndTarget, weak, internal, owners, worklist);
-            while (!worklist.isEmpty()) {
-                int id = worklist.pop();
-                propagate(id, owners[internal.rank(id)], firstEdge, typeAndTarget, weak, internal, owners, worklist);
-            }
-        }
+        });
         NodeSizes sizes = graph.selfSizes();
         int root = graph.rootOrdinal();
-        for (int i = 0; i < nodeCount; i++) {
-            if (!internal.contains(i)) {
-                continue;
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                if (!internal.contains(i)) {
+                    continue;
+                }
+                int owner = owners[internal.rank(i)];
+                if (owner < 0 || graph.nodeType(owner) == t.nodeSynthetic || owner == root) {
+                    continue;
+                }
+                sizes.set(owner, sizes.get(owner) + sizes.get(i));
+                sizes.set(i, 0);
             }
-            int owner = owners[internal.rank(i)];
-            if (owner < 0 || graph.nodeType(owner) == t.nodeSynthetic || owner == root) {
-                continue;
-            }
-            sizes.set(owner, sizes.get(owner) + sizes.get(i));
-            sizes.set(i, 0);
-        }
+        });
         return true;
     }
 

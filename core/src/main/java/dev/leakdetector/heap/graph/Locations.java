@@ -146,6 +146,12 @@ public final class Locations {
         return entry >= 0 ? entry : -1;
     }
 
+    /** The first entry whose node ordinal is {@code nodeOrdinal} or above ({@link #size()} for none). */
+    public int firstFrom(int nodeOrdinal) {
+        int entry = java.util.Arrays.binarySearch(table().nodeOrdinals(), nodeOrdinal);
+        return entry >= 0 ? entry : -1 - entry;
+    }
+
     /** The node ordinal of entry {@code entry}; entries are sorted by it. */
     public int nodeOrdinal(int entry) {
         return table().nodeOrdinals()[entry];
