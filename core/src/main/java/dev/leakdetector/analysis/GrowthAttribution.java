@@ -2,6 +2,7 @@ package dev.leakdetector.analysis;
 
 import dev.leakdetector.heap.HeapSnapshot;
 import dev.leakdetector.heap.dominators.DominatorTree;
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
@@ -79,56 +80,53 @@ public final class GrowthAttribution {
         // way back down, so dominators always come first. Old objects, most of a heap, are never
         // visited, and the ids are asked in node order, which keeps those lookups in the cache.
         int[] top = new int[nodeCount];
-        for (int node = 0; node < nodeCount; node++) {
-            top[node] = node == root || earlierIds.contains(ids[node]) ? OLD : UNRESOLVED;
-        }
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int node = from; node < to; node++) {
+                top[node] = node == root || earlierIds.contains(ids[node]) ? OLD : UNRESOLVED;
+            }
+        });
         Map<Integer, long[]> totals = new HashMap<>();
         Map<Integer, int[]> samples = new HashMap<>();
         Map<Integer, Map<Integer, Long>> holders = new HashMap<>();
-        long attributed = 0;
-        long newObjects = 0;
+        // [0]: the attributed retained size, [1]: the new objects
+        long[] sums = new long[2];
         EdgeBits heads = new EdgeBits(nodeCount);
         IntStack chain = new IntStack(1024);
-        for (int node = 0; node < nodeCount; node++) {
-            for (int v = node; top[v] == UNRESOLVED; v = tree.dominator(v)) {
-                top[v] = CLIMBING;
-                chain.push(v);
-            }
-            while (!chain.isEmpty()) {
-                int v = chain.pop();
-                int d = tree.dominator(v);
-                int dominatorTop = top[d];
-                if (dominatorTop == CLIMBING) {
-                    // A cycle of dominators, which a dominator tree never has: leave it all out.
-                    top[v] = OLD;
-                    while (!chain.isEmpty()) {
-                        top[chain.pop()] = OLD;
+        Blocks.ascending(nodeCount, (from, to) -> {
+            for (int node = from; node < to; node++) {
+                for (int v = node; top[v] == UNRESOLVED; v = tree.dominator(v)) {
+                    top[v] = CLIMBING;
+                    chain.push(v);
+                }
+                while (!chain.isEmpty()) {
+                    int v = chain.pop();
+                    int d = tree.dominator(v);
+                    int dominatorTop = top[d];
+                    if (dominatorTop == CLIMBING) {
+                        // A cycle of dominators, which a dominator tree never has: leave it all out.
+                        top[v] = OLD;
+                        while (!chain.isEmpty()) {
+                            top[chain.pop()] = OLD;
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                newObjects++;
-                if (dominatorTop < 0) {
-                    top[v] = v;
-                } else if (visible(graph, t, dominatorTop)) {
-                    top[v] = dominatorTop;
-                } else {
-                    top[v] = visible(graph, t, v) ? v : dominatorTop;
-                }
-                if (top[v] == v && visible(graph, t, v)) {
-                    heads.set(v);
-                    int c = after.classOf(v);
-                    long retained = after.retainedSize(v);
-                    attributed += retained;
-                    long[] total = totals.computeIfAbsent(c, k -> new long[2]);
-                    total[0]++;
-                    total[1] += retained;
-                    addSample(samples.computeIfAbsent(c, k -> newSamples()), v, after);
-                    int holder = holderOf(after, graph, t, top, v);
-                    holders.computeIfAbsent(c, k -> new HashMap<>())
-                            .merge(holder < 0 ? -1 : after.classOf(holder), 1L, Long::sum);
+                    sums[1]++;
+                    if (dominatorTop < 0) {
+                        top[v] = v;
+                    } else if (visible(graph, t, dominatorTop)) {
+                        top[v] = dominatorTop;
+                    } else {
+                        top[v] = visible(graph, t, v) ? v : dominatorTop;
+                    }
+                    if (top[v] == v && visible(graph, t, v)) {
+                        heads.set(v);
+                        sums[0] += addHead(after, graph, t, top, v, totals, samples, holders);
+                    }
                 }
             }
-        }
+        });
+        long attributed = sums[0];
+        long newObjects = sums[1];
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<Integer, long[]> entry : totals.entrySet()) {
             int c = entry.getKey();
@@ -146,6 +144,21 @@ public final class GrowthAttribution {
             newByClass[g.classId()] = true;
         }
         return new GrowthAttribution(List.copyOf(groups), attributed, newObjects, newByClass, heads);
+    }
+
+    /** Counts a new subtree's head for its class; returns its retained size. */
+    private static long addHead(HeapSnapshot after, HeapGraph graph, GraphTypes t, int[] top, int head,
+                                Map<Integer, long[]> totals, Map<Integer, int[]> samples,
+                                Map<Integer, Map<Integer, Long>> holders) {
+        int c = after.classOf(head);
+        long retained = after.retainedSize(head);
+        long[] total = totals.computeIfAbsent(c, k -> new long[2]);
+        total[0]++;
+        total[1] += retained;
+        addSample(samples.computeIfAbsent(c, k -> newSamples()), head, after);
+        int holder = holderOf(after, graph, t, top, head);
+        holders.computeIfAbsent(c, k -> new HashMap<>()).merge(holder < 0 ? -1 : after.classOf(holder), 1L, Long::sum);
+        return retained;
     }
 
     /**

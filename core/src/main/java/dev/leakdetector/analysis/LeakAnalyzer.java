@@ -6,6 +6,7 @@ import dev.leakdetector.analysis.patterns.PatternMatch;
 import dev.leakdetector.analysis.patterns.PatternRules;
 import dev.leakdetector.heap.HeapSnapshot;
 import dev.leakdetector.heap.HeapSnapshotLoader;
+import dev.leakdetector.heap.graph.Futures;
 import dev.leakdetector.heap.parse.HeapSnapshotParser;
 import dev.leakdetector.heap.parse.HeapTooLargeException;
 import dev.leakdetector.heap.parse.ProgressListener;
@@ -26,6 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -103,15 +107,37 @@ public final class LeakAnalyzer {
         return analyze(baselineDigest, beforeDigest, after, afterDigest, attribution.get(), target, finder);
     }
 
+    /** Whether before's ids name the same objects in after, so that the id-level data holds. */
+    private static boolean comparable(ClassComparison.IdOverlap overlap) {
+        return overlap.foundFraction() >= MIN_FOUND && overlap.agreement() >= MIN_AGREEMENT;
+    }
+
     /** The analysis proper, on a loaded after snapshot and digests of the earlier ones. */
     private LeakReport analyze(SnapshotDigest baseline, SnapshotDigest before, HeapSnapshot after,
                                SnapshotDigest afterDigest, GrowthAttribution attributionIfComparable,
-                               LeakReport.Target target, RetainerPathFinder finder) {
+                               LeakReport.Target target, RetainerPathFinder finder) throws IOException {
         ProgressListener progress = parseOptions.progress();
         progress.onProgress("Comparing snapshots", 0, -1);
-        ClassComparison.IdOverlap overlap = ClassComparison.idOverlap(before, afterDigest);
-        boolean comparable = overlap.foundFraction() >= MIN_FOUND && overlap.agreement() >= MIN_AGREEMENT;
-        List<ClassGrowth> growths = ClassComparison.compare(baseline, before, afterDigest, comparable);
+        ClassComparison.IdOverlap overlap;
+        List<ClassGrowth> growths;
+        if (parseOptions.threads() > 1) {
+            // Both are passes over every instance id of both snapshots: the class comparison runs
+            // as if the ids were comparable while the overlap that decides it is measured beside it,
+            // and is redone without ids in the rare case that they are not.
+            try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+                Future<ClassComparison.IdOverlap> measured = pool.submit(
+                        () -> ClassComparison.idOverlap(before, afterDigest));
+                growths = ClassComparison.compare(baseline, before, afterDigest, true);
+                overlap = Futures.join(measured, "comparing object ids");
+            }
+            if (!comparable(overlap)) {
+                growths = ClassComparison.compare(baseline, before, afterDigest, false);
+            }
+        } else {
+            overlap = ClassComparison.idOverlap(before, afterDigest);
+            growths = ClassComparison.compare(baseline, before, afterDigest, comparable(overlap));
+        }
+        boolean comparable = comparable(overlap);
         GrowthAttribution attribution = comparable ? attributionIfComparable : null;
         Map<String, Integer> afterClassIds = new HashMap<>();
         for (int c = 0; c < after.aggregates().classCount(); c++) {

@@ -2,6 +2,7 @@ package dev.leakdetector.analysis;
 
 import dev.leakdetector.analysis.patterns.PathCluster;
 import dev.leakdetector.heap.HeapSnapshot;
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.IntStack;
 
 import java.util.ArrayList;
@@ -29,39 +30,51 @@ final class OffenderEvidence {
      */
     static Map<Integer, int[]> samples(HeapSnapshot after, List<Integer> classIds, int pathSamples,
                                        SnapshotDigest before, boolean comparable, GrowthAttribution attribution) {
-        Map<Integer, long[]> population = new HashMap<>();
+        // Arrays by class id: a map lookup per node, twice over every node, was most of the time.
+        int classCount = after.aggregates().classCount();
+        boolean[] wanted = new boolean[classCount];
         for (int classId : classIds) {
-            population.put(classId, new long[2]);
+            wanted[classId] = true;
         }
-        int nodeCount = after.nodeCount();
         int[] ids = after.graph().rawNodeIds();
-        for (int node = 0; node < nodeCount; node++) {
-            long[] count = population.get(after.classOf(node));
-            if (count != null && sampleable(after, node, ids, before, comparable, attribution)) {
-                count[0]++;
+        long[] population = new long[classCount];
+        Blocks.ascending(after.nodeCount(), (from, to) -> {
+            for (int node = from; node < to; node++) {
+                int c = after.classOf(node);
+                if (wanted[c] && sampleable(after, node, ids, before, comparable, attribution)) {
+                    population[c]++;
+                }
+            }
+        });
+        int[][] samples = new int[classCount][];
+        for (int c = 0; c < classCount; c++) {
+            if (wanted[c]) {
+                samples[c] = new int[(int) Math.min(pathSamples, population[c])];
             }
         }
-        Map<Integer, int[]> samples = new HashMap<>();
-        Map<Integer, int[]> filled = new HashMap<>();
-        for (Map.Entry<Integer, long[]> entry : population.entrySet()) {
-            int size = (int) Math.min(pathSamples, entry.getValue()[0]);
-            samples.put(entry.getKey(), new int[size]);
-            filled.put(entry.getKey(), new int[1]);
-        }
-        for (int node = 0; node < nodeCount; node++) {
-            long[] count = population.get(after.classOf(node));
-            if (count == null || !sampleable(after, node, ids, before, comparable, attribution)) {
-                continue;
+        int[] filled = new int[classCount];
+        long[] seen = new long[classCount];
+        Blocks.ascending(after.nodeCount(), (from, to) -> {
+            for (int node = from; node < to; node++) {
+                int c = after.classOf(node);
+                if (!wanted[c] || !sampleable(after, node, ids, before, comparable, attribution)) {
+                    continue;
+                }
+                int[] sample = samples[c];
+                long k = seen[c]++;
+                // Take instance k when it crosses the next multiple of total / sampleSize.
+                if (filled[c] < sample.length && k * sample.length / population[c] == filled[c]) {
+                    sample[filled[c]++] = node;
+                }
             }
-            int[] sample = samples.get(after.classOf(node));
-            int[] fill = filled.get(after.classOf(node));
-            long seen = count[1]++;
-            // Take instance k when it crosses the next multiple of total / sampleSize.
-            if (fill[0] < sample.length && seen * sample.length / count[0] == fill[0]) {
-                sample[fill[0]++] = node;
+        });
+        Map<Integer, int[]> byClass = new HashMap<>();
+        for (int c = 0; c < classCount; c++) {
+            if (wanted[c]) {
+                byClass.put(c, samples[c]);
             }
         }
-        return samples;
+        return byClass;
     }
 
     private static boolean sampleable(HeapSnapshot after, int node, int[] ids, SnapshotDigest before,

@@ -3,6 +3,7 @@ package dev.leakdetector.analysis;
 import dev.leakdetector.heap.HeapSnapshot;
 import dev.leakdetector.heap.classes.ClassKeys;
 import dev.leakdetector.heap.classes.HeapClass;
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.HeapGraph;
 
 import java.util.Arrays;
@@ -56,26 +57,30 @@ public final class SnapshotDigest {
             int[] nodeIds = graph.rawNodeIds();
             int[] start = new int[classCount + 1];
             IdSet allIds = IdSet.of(nodeIds, nodeCount);
-            for (int node = 0; node < nodeCount; node++) {
-                if (graph.selfSize(node) != 0) {
-                    start[classOf[node] + 1]++;
+            Blocks.ascending(nodeCount, (from, to) -> {
+                for (int node = from; node < to; node++) {
+                    if (graph.selfSize(node) != 0) {
+                        start[classOf[node] + 1]++;
+                    }
                 }
-            }
+            });
             for (int c = 0; c < classCount; c++) {
                 start[c + 1] += start[c];
             }
             int[] ids = new int[start[classCount]];
             long[] sizes = new long[ids.length];
             int[] fill = Arrays.copyOf(start, classCount);
-            for (int node = 0; node < nodeCount; node++) {
-                long size = graph.selfSize(node);
-                if (size != 0) {
-                    int slot = fill[classOf[node]]++;
-                    // Flipping the sign bit makes signed order equal unsigned order for sorting.
-                    ids[slot] = nodeIds[node] ^ Integer.MIN_VALUE;
-                    sizes[slot] = size;
+            Blocks.ascending(nodeCount, (from, to) -> {
+                for (int node = from; node < to; node++) {
+                    long size = graph.selfSize(node);
+                    if (size != 0) {
+                        int slot = fill[classOf[node]]++;
+                        // Flipping the sign bit makes signed order equal unsigned order for sorting.
+                        ids[slot] = nodeIds[node] ^ Integer.MIN_VALUE;
+                        sizes[slot] = size;
+                    }
                 }
-            }
+            });
             for (int c = 0; c < classCount; c++) {
                 sortPairs(ids, sizes, start[c], start[c + 1]);
             }

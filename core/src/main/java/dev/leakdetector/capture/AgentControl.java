@@ -157,8 +157,11 @@ public final class AgentControl implements MaintenanceSwitch {
             throw new CaptureException("the agent on " + address() + " did not answer " + method + " " + path
                     + " within " + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
-            throw new CaptureException("the agent on " + address() + " failed " + method + " " + path + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            // The connection broke before an answer: typically a kept-alive connection whose process
+            // has just exited, which the caller can check, as when nothing listens.
+            throw new AgentUnreachableException("the agent on " + address() + " dropped the connection during "
+                    + method + " " + path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CaptureException("interrupted during " + method + " " + path + " to the agent on " + address(), e);
@@ -181,7 +184,10 @@ public final class AgentControl implements MaintenanceSwitch {
         return answer;
     }
 
-    /** Nothing listens on the agent's port: no agent, or its process has exited. */
+    /**
+     * Nothing listens on the agent's port, or the connection broke before an answer: no agent, or
+     * its process has exited.
+     */
     public static final class AgentUnreachableException extends CaptureException {
         private static final long serialVersionUID = 1L;
 

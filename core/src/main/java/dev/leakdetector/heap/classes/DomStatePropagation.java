@@ -27,6 +27,24 @@ public final class DomStatePropagation {
     }
 
     /**
+     * Without a detachedness column: natives named "Detached …" are detached, the rest unknown; null
+     * when there are none. A method of its own, so that its loop is compiled apart from the rest.
+     */
+    private static byte[] detachedByName(HeapGraph graph) {
+        int nativeType = graph.types().nodeNative;
+        byte[] state = null;
+        for (int i = 0; i < graph.nodeCount(); i++) {
+            if (graph.nodeType(i) == nativeType && graph.nodeName(i).startsWith("Detached ")) {
+                if (state == null) {
+                    state = new byte[graph.nodeCount()];
+                }
+                state[i] = DETACHED;
+            }
+        }
+        return state;
+    }
+
+    /**
      * Returns the per-node state after propagation, or null when every node's state is unknown (as
      * in Node.js heaps, where an array of zeros would cost a byte per node); renames detached nodes
      * in the graph.
@@ -36,15 +54,7 @@ public final class DomStatePropagation {
         GraphTypes t = graph.types();
         byte[] state = null;
         if (!graph.hasDetachedness()) {
-            for (int i = 0; i < nodeCount; i++) {
-                if (graph.nodeType(i) == t.nodeNative && graph.nodeName(i).startsWith("Detached ")) {
-                    if (state == null) {
-                        state = new byte[nodeCount];
-                    }
-                    state[i] = DETACHED;
-                }
-            }
-            return state;
+            return detachedByName(graph);
         }
         for (int i = 0; i < nodeCount; i++) {
             int known = graph.detachedness(i);

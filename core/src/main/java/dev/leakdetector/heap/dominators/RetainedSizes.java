@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.dominators;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.EdgeBits;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.NodeSizes;
@@ -24,19 +25,26 @@ public final class RetainedSizes {
         if (order.length < nodeCount) {
             // The nodes the order leaves out dominate nothing: their sizes are final already.
             EdgeBits listed = new EdgeBits(nodeCount);
-            for (int ordinal : order) {
-                listed.set(ordinal);
-            }
-            for (int ordinal = 0; ordinal < nodeCount; ordinal++) {
-                if (!listed.get(ordinal)) {
-                    retained.add(dominators[ordinal], retained.get(ordinal));
+            Blocks.ascending(order.length, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    listed.set(order[k]);
                 }
+            });
+            Blocks.ascending(nodeCount, (from, to) -> {
+                for (int ordinal = from; ordinal < to; ordinal++) {
+                    if (!listed.get(ordinal)) {
+                        retained.add(dominators[ordinal], retained.get(ordinal));
+                    }
+                }
+            });
+        }
+        // Every node before its dominator: the order's first entry is the root, which has none.
+        Blocks.descending(order.length, (from, to) -> {
+            for (int k = to - 1; k >= Math.max(from, 1); k--) {
+                int ordinal = order[k];
+                retained.add(dominators[ordinal], retained.get(ordinal));
             }
-        }
-        for (int k = order.length - 1; k >= 1; k--) {
-            int ordinal = order[k];
-            retained.add(dominators[ordinal], retained.get(ordinal));
-        }
+        });
         return retained;
     }
 }

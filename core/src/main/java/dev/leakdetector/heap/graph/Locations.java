@@ -107,28 +107,37 @@ public final class Locations {
      * large snapshot. V8 does not write them in node order.
      */
     private static long[] stableOrderByOrdinal(int[] entries, int count) {
-        long[] order = new long[count];
+        long[] packed = new long[count];
+        Blocks.ascending(count, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                packed[i] = (long) entries[4 * i] << 32 | i;
+            }
+        });
+        long[] order = packed;
         long[] swap = new long[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = (long) entries[4 * i] << 32 | i;
-        }
         int[] buckets = new int[1 << 14];
         for (int shift = 32; shift < 32 + 28; shift += 14) {
             java.util.Arrays.fill(buckets, 0);
-            for (int k = 0; k < count; k++) {
-                buckets[(int) (order[k] >>> shift) & 0x3FFF]++;
-            }
+            long[] items = order;
+            int digitShift = shift;
+            Blocks.ascending(count, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    buckets[(int) (items[k] >>> digitShift) & 0x3FFF]++;
+                }
+            });
             int sum = 0;
             for (int b = 0; b < buckets.length; b++) {
                 int size = buckets[b];
                 buckets[b] = sum;
                 sum += size;
             }
-            for (int k = 0; k < count; k++) {
-                long item = order[k];
-                swap[buckets[(int) (item >>> shift) & 0x3FFF]++] = item;
-            }
             long[] sorted = swap;
+            Blocks.ascending(count, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    long item = items[k];
+                    sorted[buckets[(int) (item >>> digitShift) & 0x3FFF]++] = item;
+                }
+            });
             swap = order;
             order = sorted;
         }

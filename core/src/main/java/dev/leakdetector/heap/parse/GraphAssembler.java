@@ -1,5 +1,6 @@
 package dev.leakdetector.heap.parse;
 
+import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.GraphTypes;
 import dev.leakdetector.heap.graph.HeapGraph;
 import dev.leakdetector.heap.graph.Locations;
@@ -35,11 +36,12 @@ final class GraphAssembler {
             throwBadEdgeName(file, header, edges, stringCount);
         }
         int[] firstEdge = nodes.firstEdge;
-        int sum = 0;
-        for (int i = 1; i <= nodeCount; i++) {
-            sum += firstEdge[i];
-            firstEdge[i] = sum;
-        }
+        Blocks.ascending(nodeCount, (from, to) -> {
+            // Edge counts to running sums: each block adds on from the last sum before it.
+            for (int i = from + 1; i <= to; i++) {
+                firstEdge[i] += firstEdge[i - 1];
+            }
+        });
         int[] names = nodes.names;
         int[] typeAndTarget = edges.typeAndTarget;
         int[] nameOrIndex = edges.nameOrIndex;
