@@ -13,8 +13,8 @@
 #   DevTools: core/src/test/devtools-oracle/run.sh diff B A  (both snapshots loaded with dominators
 #             and retained sizes, then calculateSnapshotDiff: a narrower job than ours)
 # Runs alternate (ours, DevTools, ours, ...). Wall time and peak RSS of the whole process come from
-# /usr/bin/time. Output: bench/out/analyze-<timestamp>/ with runs.tsv, table.md and each run's
-# output. The machine is shared: the script prints `uptime`'s load before each pair.
+# /usr/bin/time, each run after an untimed read of both inputs (bench_warm_cache in lib.sh).
+# Output: bench/out/analyze-<timestamp>/ with runs.tsv, table.md and each run's output. The machine is shared: the script prints `uptime`'s load before each pair.
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -44,6 +44,7 @@ printf 'pair\ttool\trun\twall_s\trss_kib\tverdict\n' > "$tsv"
 measure() {  # tool size dir n
   local tool=$1 size=$2 dir=$3 n=$4 log="$out/$2.$1.$4" status=0 verdict
   local before="$dir/$size-before.heapsnapshot" after="$dir/$size-after.heapsnapshot"
+  bench_warm_cache "$before" "$after"
   if [ "$tool" = ours ]; then
     rm -rf "$log.reports"
     /usr/bin/time -f '%e %M' -o "$log.time" "$root/bin/leak-detector" analyze --before "$before" --after "$after" \

@@ -9,9 +9,10 @@
 # machine state:
 #   ours:     bin/leak-detector summary FILE --format json
 #   DevTools: core/src/test/devtools-oracle/run.sh summary FILE   (installs itself with npm on first use)
-# and measures wall time and peak RSS of the whole process with /usr/bin/time. It checks that both
-# report the same node count, edge count and total size, and the same count, self size, retained
-# size and distance for every class, and prints a table of medians with the ratios DevTools/ours.
+# and measures wall time and peak RSS of the whole process with /usr/bin/time, each run after an
+# untimed read of its input (bench_warm_cache in lib.sh). It checks that both report the same node
+# count, edge count and total size, and the same count, self size, retained size and distance for
+# every class, and prints a table of medians with the ratios DevTools/ours.
 #
 # --synthetic-4g adds bench/work/synthetic/synthetic-55m.heapsnapshot (4.15 GB, 55 M nodes), written by
 # bench/gen/synthetic-snapshot when missing, for ours only: DevTools cannot load it (Node cannot hold
@@ -65,6 +66,7 @@ measure() {
   json="$out/$name.$tool.$n.json"
   err="$out/$name.$tool.$n.err"
   timing="$out/$name.$tool.$n.time"
+  bench_warm_cache "$file"
   if [ "$tool" = ours ]; then
     /usr/bin/time -f '%e %M' -o "$timing" "$root/bin/leak-detector" summary "$file" --format json --no-progress \
       > "$json" 2> "$err" || { echo "run-summary: ours failed on $file, see $err" >&2; return 1; }
