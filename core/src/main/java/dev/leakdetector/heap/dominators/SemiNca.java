@@ -43,8 +43,8 @@ public final class SemiNca {
         // number) for a leaf. Arrays named by DFS number below are indexed by these numbers, not by
         // node ordinals.
         int[] number = new int[nodeCount];
-        java.util.Arrays.fill(number, UNVISITED);
-        int innerNodes = innerCount(firstEdge, essential, graph.rootOrdinal());
+        java.util.Arrays.fill(number, SemiNcaDfs.UNVISITED);
+        int innerNodes = SemiNcaDfs.innerCount(firstEdge, essential, graph.rootOrdinal());
         int[] parent = new int[innerNodes];
         // Per DFS number, first the count of its predecessors other than its tree parent; later the
         // bounds of its block in preds.
@@ -55,11 +55,12 @@ public final class SemiNca {
         int[] semi = new int[innerNodes];
         int[] ancestor = new int[innerNodes];
         progress.onProgress("Dominators: depth-first search", 0, nodeCount);
-        Dfs dfs = new Dfs(firstEdge, typeAndTarget, essential, number, parent, firstPred, treeEdges, semi, ancestor);
+        SemiNcaDfs dfs = new SemiNcaDfs(firstEdge, typeAndTarget, essential, number, parent, firstPred, treeEdges,
+                semi, ancestor);
         int n = dfs.run(graph.rootOrdinal(), -1, 0);
         int reachedFromRoot = n + dfs.leaves;
         if (reachedFromRoot < nodeCount) {
-            n = dfs.runUnderRoot(retainedByUnvisited(graph, essential, number), n);
+            n = dfs.runUnderRoot(n);
         }
         if (n + dfs.leaves < nodeCount) {
             return null;
@@ -185,9 +186,9 @@ public final class SemiNca {
             for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
                 int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
                 if (essential.get(e) && sharedLeaves.get(target)) {
-                    int dominator = predOf(number[target]);
+                    int dominator = SemiNcaDfs.predOf(number[target]);
                     if (dominator != 0) {
-                        number[target] = leafOf(nearestCommonAncestor(dominator, sourceNumber, idom));
+                        number[target] = SemiNcaDfs.leafOf(nearestCommonAncestor(dominator, sourceNumber, idom));
                     }
                 }
             }
@@ -210,49 +211,12 @@ public final class SemiNca {
         for (int ordinal = 0; ordinal < number.length; ordinal++) {
             int v = number[ordinal];
             if (v < 0) {
-                dominators[ordinal] = order[predOf(v)];
+                dominators[ordinal] = order[SemiNcaDfs.predOf(v)];
             }
         }
         for (int w = 0; w < innerCount; w++) {
             dominators[order[w]] = order[idom[w]];
         }
-    }
-
-    /**
-     * How many nodes get a DFS number when all are reached: the root, and every other node with an
-     * essential edge (without one, a node is a leaf wherever the DFS meets it). So the arrays by
-     * DFS number have a slot per inner node instead of one per node: 40 % less on a V8 heap.
-     */
-    private static int innerCount(int[] firstEdge, EdgeBits essential, int root) {
-        int count = 1;
-        for (int ordinal = 0; ordinal < firstEdge.length - 1; ordinal++) {
-            if (ordinal != root && firstEssentialEdge(firstEdge, essential, ordinal) >= 0) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /** The node's first essential edge, or -1 when it has none (a leaf). */
-    private static int firstEssentialEdge(int[] firstEdge, EdgeBits essential, int node) {
-        for (int e = firstEdge[node], end = firstEdge[node + 1]; e < end; e++) {
-            if (essential.get(e)) {
-                return e;
-            }
-        }
-        return -1;
-    }
-
-    /** {@code number} of a node the DFS has not reached. */
-    private static final int UNVISITED = -1;
-
-    /** {@code number} of a leaf, which keeps the DFS number of one predecessor. */
-    private static int leafOf(int predNumber) {
-        return -2 - predNumber;
-    }
-
-    private static int predOf(int leafNumber) {
-        return -2 - leafNumber;
     }
 
     /** In DFS numbers, where a dominator's number is below the numbers of all it dominates. */
@@ -265,148 +229,6 @@ public final class SemiNca {
             }
         }
         return a;
-    }
-
-    /**
-     * Iterative preorder DFS over essential edges, visiting each node's edges in order and
-     * descending into the first unvisited target, exactly as DevTools' DFS does. It scans every
-     * essential edge of a visited node once: the edge it descends through is marked as a tree edge,
-     * every other one counted as a predecessor of its target.
-     *
-     * <p>A target with no essential edge of its own (40 % of a V8 heap: strings, numbers, code) is a
-     * leaf: it lies on no path to another node, so it changes no other node's dominator, and its
-     * own is the nearest common ancestor of its predecessors. The DFS does not number it; it keeps
-     * the predecessor it came from in {@code number} and marks the leaf if it meets it again. That
-     * keeps four of the working arrays to the inner nodes, and the main loops shorter.
-     */
-    private static final class Dfs {
-        private final int[] firstEdge;
-        private final int[] typeAndTarget;
-        private final EdgeBits essential;
-        private final int[] number;
-        private final int[] parent;
-        private final int[] predCounts;
-        private final EdgeBits treeEdges;
-        /** The current path, root first: each node, and the next of its edges to look at. */
-        private final int[] pathNodes;
-        private final int[] pathCursors;
-        /** The leaves with more than one predecessor (by node ordinal), or null while there are none. */
-        EdgeBits sharedLeaves;
-        int leaves;
-
-        Dfs(int[] firstEdge, int[] typeAndTarget, EdgeBits essential, int[] number, int[] parent, int[] predCounts,
-            EdgeBits treeEdges, int[] pathNodes, int[] pathCursors) {
-            this.firstEdge = firstEdge;
-            this.typeAndTarget = typeAndTarget;
-            this.essential = essential;
-            this.number = number;
-            this.parent = parent;
-            this.predCounts = predCounts;
-            this.treeEdges = treeEdges;
-            this.pathNodes = pathNodes;
-            this.pathCursors = pathCursors;
-        }
-
-        /**
-         * Numbers from {@code n} on what the root does not reach: each node held only weakly
-         * (unvisited, and not in {@code retained}) becomes a DFS root under the root, as in DevTools.
-         */
-        int runUnderRoot(EdgeBits retained, int n) {
-            for (int ordinal = 0; ordinal < number.length; ordinal++) {
-                if (number[ordinal] == UNVISITED && !retained.get(ordinal)) {
-                    n = runUnderRoot(ordinal, n);
-                }
-            }
-            return n;
-        }
-
-        /** A node held only weakly, which DevTools makes a DFS root under the root (number 0). */
-        private int runUnderRoot(int start, int n) {
-            if (firstEssentialEdge(firstEdge, essential, start) < 0) {
-                number[start] = leafOf(0);
-                leaves++;
-                return n;
-            }
-            return run(start, 0, n);
-        }
-
-        /**
-         * Numbers the inner nodes reachable from {@code start} from {@code n} on, and marks the
-         * leaves; returns the new count of inner nodes. The start itself is numbered even when it
-         * has no essential edge.
-         */
-        int run(int start, int startParent, int n) {
-            number[start] = n;
-            parent[n] = startParent;
-            n++;
-            int depth = 0;
-            pathNodes[0] = start;
-            pathCursors[0] = firstEdge[start];
-            while (depth >= 0) {
-                int node = pathNodes[depth];
-                int nodeNumber = number[node];
-                int end = firstEdge[node + 1];
-                int e = pathCursors[depth];
-                int next = -1;
-                int nextCursor = 0;
-                for (; e < end; e++) {
-                    if (!essential.get(e)) {
-                        continue;
-                    }
-                    int target = typeAndTarget[e] & HeapGraph.TARGET_MASK;
-                    int targetNumber = number[target];
-                    if (targetNumber == UNVISITED) {
-                        nextCursor = firstEssentialEdge(firstEdge, essential, target);
-                        if (nextCursor < 0) {
-                            number[target] = leafOf(nodeNumber);
-                            leaves++;
-                            continue;
-                        }
-                        treeEdges.set(e);
-                        next = target;
-                        break;
-                    }
-                    if (targetNumber >= 0) {
-                        predCounts[targetNumber]++;
-                    } else {
-                        if (sharedLeaves == null) {
-                            sharedLeaves = new EdgeBits(number.length);
-                        }
-                        sharedLeaves.set(target);
-                    }
-                }
-                if (next < 0) {
-                    depth--;
-                    continue;
-                }
-                pathCursors[depth] = e + 1;
-                number[next] = n;
-                parent[n] = nodeNumber;
-                n++;
-                depth++;
-                pathNodes[depth] = next;
-                pathCursors[depth] = nextCursor;
-            }
-            return n;
-        }
-    }
-
-    /** Nodes that an essential edge from a node not yet visited points at. */
-    private static EdgeBits retainedByUnvisited(HeapGraph graph, EdgeBits essential, int[] number) {
-        EdgeBits retained = new EdgeBits(graph.nodeCount());
-        int[] firstEdge = graph.rawFirstEdge();
-        int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
-        for (int source = 0; source < graph.nodeCount(); source++) {
-            if (number[source] != UNVISITED) {
-                continue;
-            }
-            for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
-                if (essential.get(e)) {
-                    retained.set(typeAndTarget[e] & HeapGraph.TARGET_MASK);
-                }
-            }
-        }
-        return retained;
     }
 
     /**
