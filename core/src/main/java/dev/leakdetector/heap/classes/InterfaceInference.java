@@ -106,12 +106,7 @@ public final class InterfaceInference {
                     continue;
                 }
                 total[0]++;
-                probe.length = 0;
-                for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
-                    if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != protoName) {
-                        probe.add(graph.edgeNameOrIndex(e));
-                    }
-                }
+                probe.setToProperties(graph, node, propertyType, protoName);
                 if (probe.length == 0) {
                     continue;
                 }
@@ -162,12 +157,7 @@ public final class InterfaceInference {
                 if (!isPlainObject(graph, node, objectName)) {
                     continue;
                 }
-                probe.length = 0;
-                for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
-                    if (graph.edgeType(e) == propertyType) {
-                        probe.add(graph.edgeNameOrIndex(e));
-                    }
-                }
+                probe.setToProperties(graph, node, propertyType, NO_NAME);
                 Integer cached = byShape.get(probe);
                 if (cached == null) {
                     cached = matchShape(graph, node, probe, tree, interfaceNames);
@@ -199,6 +189,9 @@ public final class InterfaceInference {
         return graph.strings().indexOf("Object");
     }
 
+    /** No string index: what {@link StringTable#indexOf} answers for a name the table lacks. */
+    private static final int NO_NAME = -1;
+
     /** A sequence of property-name string indexes; a mutable probe for lookups, copied to be stored. */
     private static final class ShapeKey {
         private int[] names;
@@ -209,6 +202,19 @@ public final class InterfaceInference {
             this.names = names;
             this.length = length;
             this.hash = hashOf(names, length);
+        }
+
+        /**
+         * Makes this key the names of the node's property edges, in order, without those named
+         * {@code skippedName} (a string index, or {@link #NO_NAME} to keep all).
+         */
+        void setToProperties(HeapGraph graph, int node, int propertyType, int skippedName) {
+            length = 0;
+            for (int e = graph.firstEdge(node); e < graph.firstEdge(node + 1); e++) {
+                if (graph.edgeType(e) == propertyType && graph.edgeNameOrIndex(e) != skippedName) {
+                    add(graph.edgeNameOrIndex(e));
+                }
+            }
         }
 
         void add(int name) {
