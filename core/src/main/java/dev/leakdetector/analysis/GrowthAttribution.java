@@ -88,8 +88,7 @@ public final class GrowthAttribution {
         Map<Integer, long[]> totals = new HashMap<>();
         Map<Integer, int[]> samples = new HashMap<>();
         Map<Integer, Map<Integer, Long>> holders = new HashMap<>();
-        // [0]: the attributed retained size, [1]: the new objects
-        long[] sums = new long[2];
+        long[] newObjects = new long[1];
         EdgeBits heads = new EdgeBits(nodeCount);
         IntStack chain = new IntStack(1024);
         Blocks.ascending(nodeCount, (from, to) -> {
@@ -110,7 +109,7 @@ public final class GrowthAttribution {
                         }
                         continue;
                     }
-                    sums[1]++;
+                    newObjects[0]++;
                     if (dominatorTop < 0) {
                         top[v] = v;
                     } else if (visible(graph, t, dominatorTop)) {
@@ -120,16 +119,17 @@ public final class GrowthAttribution {
                     }
                     if (top[v] == v && visible(graph, t, v)) {
                         heads.set(v);
-                        sums[0] += addHead(after, graph, t, top, v, totals, samples, holders);
+                        addHead(after, graph, t, top, v, totals, samples, holders);
                     }
                 }
             }
         });
-        long attributed = sums[0];
-        long newObjects = sums[1];
+        // Every head's retained size went into its class's total.
+        long attributed = 0;
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<Integer, long[]> entry : totals.entrySet()) {
             int c = entry.getKey();
+            attributed += entry.getValue()[1];
             // Best first: the largest retained size, then the smaller ordinal (see addSample).
             int[] sample = java.util.Arrays.stream(samples.get(c)).filter(node -> node >= 0).boxed()
                     .sorted(Comparator.comparingLong((Integer node) -> after.retainedSize(node)).reversed()
@@ -143,11 +143,11 @@ public final class GrowthAttribution {
         for (Group g : groups) {
             newByClass[g.classId()] = true;
         }
-        return new GrowthAttribution(List.copyOf(groups), attributed, newObjects, newByClass, heads);
+        return new GrowthAttribution(List.copyOf(groups), attributed, newObjects[0], newByClass, heads);
     }
 
-    /** Counts a new subtree's head for its class; returns its retained size. */
-    private static long addHead(HeapSnapshot after, HeapGraph graph, GraphTypes t, int[] top, int head,
+    /** Counts a new subtree's head, and its retained size, for its class. */
+    private static void addHead(HeapSnapshot after, HeapGraph graph, GraphTypes t, int[] top, int head,
                                 Map<Integer, long[]> totals, Map<Integer, int[]> samples,
                                 Map<Integer, Map<Integer, Long>> holders) {
         int c = after.classOf(head);
@@ -158,7 +158,6 @@ public final class GrowthAttribution {
         addSample(samples.computeIfAbsent(c, k -> newSamples()), head, after);
         int holder = holderOf(after, graph, t, top, head);
         holders.computeIfAbsent(c, k -> new HashMap<>()).merge(holder < 0 ? -1 : after.classOf(holder), 1L, Long::sum);
-        return retained;
     }
 
     /**
