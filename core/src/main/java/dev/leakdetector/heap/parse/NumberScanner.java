@@ -99,6 +99,70 @@ final class NumberScanner {
         return scanSlow(bytes, i, to, sink, false);
     }
 
+    /**
+     * Stage two of the indexed scan: reads the numbers that start in {@code index}'s blocks, each
+     * from its first digit, and stages them like {@link #scan}. A number that runs past the index's
+     * end is read whole; {@link #scan} goes on from {@link NumberIndex#end()}, skipping its rest.
+     * The index guarantees that every byte of its blocks is a digit, a comma or a newline.
+     *
+     * @param limit the end of the valid bytes, at least {@link NumberIndex#MARGIN} past the index's end
+     * @return {@link #NEED_MORE}, or {@link #TOO_LONG}
+     */
+    int scanIndexed(byte[] bytes, NumberIndex index, int limit, ValueSink sink) {
+        long[] masks = index.digitMasks();
+        long carry = index.previousIsDigit() ? 1 : 0;
+        long[] stage = staging;
+        int n = staged;
+        for (int block = 0, base = index.from(); block < index.blocks(); block++, base += NumberIndex.BLOCK_BYTES) {
+            long mask = masks[block];
+            long starts = NumberIndex.starts(mask, carry);
+            carry = mask >>> 63;
+            while (starts != 0) {
+                int bit = Long.numberOfTrailingZeros(starts);
+                starts &= starts - 1;
+                int at = base + bit;
+                long word = (long) LONG_LE.get(bytes, at);
+                // The digit run's length from the mask; a run that reaches the block's end is measured
+                // in the loaded word instead.
+                int length = Long.numberOfTrailingZeros(~(mask >>> bit));
+                if (length == 64 - bit) {
+                    length = Long.numberOfTrailingZeros(nonDigitBytes(word)) >>> 3;
+                }
+                long v = length < 8 ? digitsValue(word, length) : longNumber(bytes, at, word, limit);
+                if (v < 0) {
+                    staged = n;
+                    return tooLong(at + MAX_DIGITS);
+                }
+                stage[n++] = v;
+                if (n == BATCH) {
+                    staged = n;
+                    flush(sink);
+                    n = 0;
+                }
+            }
+        }
+        staged = n;
+        return NEED_MORE;
+    }
+
+    /** The value of the number of 8 or more digits at {@code at}, whose first word is {@code word}; -1 if it has too many. */
+    private static long longNumber(byte[] bytes, int at, long word, int limit) {
+        long next = (long) LONG_LE.get(bytes, at + 8);
+        int more = Long.numberOfTrailingZeros(nonDigitBytes(next)) >>> 3;
+        if (more < 8) {
+            return more == 0 ? digitsValue(word, 8) : digitsValue(word, 8) * POWERS_OF_TEN[more] + digitsValue(next, more);
+        }
+        int rest = digitRunLength(bytes, at + 16, limit);
+        if (rest + 16 > MAX_DIGITS) {
+            return -1;
+        }
+        long v = digitsValue(word, 8) * 100_000_000L + digitsValue(next, 8);
+        for (int k = 0; k < rest; k++) {
+            v = v * 10 + (bytes[at + 16 + k] - '0');
+        }
+        return v;
+    }
+
     private static final java.lang.invoke.VarHandle LONG_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,

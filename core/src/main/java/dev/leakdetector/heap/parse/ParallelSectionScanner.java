@@ -74,6 +74,7 @@ final class ParallelSectionScanner {
             ChunkReader.Buffer buffer = reader.borrow();
             byte[] bytes = buffer.bytes;
             NumberScanner scanner = new NumberScanner();
+            NumberIndex index = new NumberIndex();
             try {
                 int k;
                 while ((k = nextChunk.getAndIncrement()) < maxChunks) {
@@ -83,11 +84,17 @@ final class ParallelSectionScanner {
                     long readFrom = from == start ? from : from - 1;
                     int length = reader.read(buffer, readFrom, to + TAIL);
                     int begin = (int) (from - readFrom);
-                    NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, begin,
-                            (int) (to - readFrom), begin == 1 && NumberScanner.isDigit(bytes[0]));
+                    int chunkEnd = (int) (to - readFrom);
+                    boolean continued = begin == 1 && NumberScanner.isDigit(bytes[0]);
+                    // Stage one of the indexed scan counts the numbers of the blocks it indexes; the
+                    // byte loop counts the rest of the chunk and finds the closing bracket.
+                    index.index(bytes, begin, Math.min(chunkEnd, length - NumberIndex.MARGIN), continued);
+                    int rest = index.end();
+                    NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, rest, chunkEnd,
+                            rest > begin ? NumberScanner.isDigit(bytes[rest - 1]) : continued);
                     int closing = counted.closing();
-                    int end = closing >= 0 ? closing : (int) (to - readFrom);
-                    long count = counted.numbers();
+                    int end = closing >= 0 ? closing : chunkEnd;
+                    long count = index.numbers() + counted.numbers();
                     long first = order.deliver(k, count, closing >= 0 ? readFrom + closing : -1);
                     if (first < 0) {
                         break; // the section closed in an earlier chunk
@@ -98,7 +105,7 @@ final class ParallelSectionScanner {
                     // Past the promised count the values have nowhere to go; counting goes on for
                     // the error message.
                     if (first + count <= expectedValues) {
-                        parseChunk(section, scanner, bytes, readFrom, begin, end, length, sinks.apply(first));
+                        parseChunk(section, scanner, index, bytes, readFrom, begin, end, length, sinks.apply(first));
                     }
                     progress.onProgress(phase, Math.min(first + count, expectedValues), expectedValues);
                 }
@@ -245,8 +252,8 @@ final class ParallelSectionScanner {
                 long to = k == lastChunk ? closingOffset : from + chunk;
                 long readFrom = from == start ? from : from - 1;
                 int length = reader.read(buffer, readFrom, to + TAIL);
-                parseChunk(section, scanner, bytes, readFrom, (int) (from - readFrom), (int) (to - readFrom), length,
-                        sinks.apply(firstValue[k]));
+                parseChunk(section, scanner, null, bytes, readFrom, (int) (from - readFrom), (int) (to - readFrom),
+                        length, sinks.apply(firstValue[k]));
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), sectionBytes);
             }
             reader.giveBack(buffer);
@@ -257,16 +264,28 @@ final class ParallelSectionScanner {
     /**
      * Parses the numbers that start in {@code bytes[begin … end)} into {@code sink}, finishing the
      * last one from the bytes after {@code end} (up to {@code length}) when it runs on.
+     *
+     * @param index the chunk's index from {@code begin} on (its blocks are read by stage two, the rest
+     *              byte by byte), or null
      */
-    private void parseChunk(String section, NumberScanner scanner, byte[] bytes, long readFrom, int begin, int end,
-                            int length, ValueSink sink) throws SnapshotFormatException {
-        if (begin == 1 && NumberScanner.isDigit(bytes[0])) {
-            while (begin < end && NumberScanner.isDigit(bytes[begin])) {
-                begin++;
-            }
-        }
+    private void parseChunk(String section, NumberScanner scanner, NumberIndex index, byte[] bytes, long readFrom,
+                            int begin, int end, int length, ValueSink sink) throws SnapshotFormatException {
         try {
-            int result = scanner.scan(bytes, begin, end, sink);
+            int result = NumberScanner.NEED_MORE;
+            if (index != null && index.blocks() > 0) {
+                result = scanner.scanIndexed(bytes, index, length, sink);
+                begin = index.end();
+            }
+            // A number that started before begin (in the previous chunk, or in the indexed blocks)
+            // has been read there.
+            if (begin > 0 && NumberScanner.isDigit(bytes[begin - 1])) {
+                while (begin < end && NumberScanner.isDigit(bytes[begin])) {
+                    begin++;
+                }
+            }
+            if (result == NumberScanner.NEED_MORE) {
+                result = scanner.scan(bytes, begin, end, sink);
+            }
             if (result == NumberScanner.NEED_MORE && scanner.inNumber()) {
                 // Finish a number that runs past the chunk end. In a whole file the section's
                 // closing bracket comes after its last number; a number that runs into the end of

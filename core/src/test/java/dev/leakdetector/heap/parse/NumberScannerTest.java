@@ -108,6 +108,81 @@ class NumberScannerTest {
         }
     }
 
+    /**
+     * Stage one and two of the indexed scan, then the byte loop from where the index ends, against the
+     * byte loop alone: the same count, the same values and the same problem, wherever the index starts
+     * and whatever stops it (a space, a corrupt byte, the bracket, a number too long, the margin).
+     */
+    @Test
+    void theIndexedScanAgreesWithTheByteLoop() {
+        SplittableRandom random = new SplittableRandom(11);
+        String[] oddities = {" ", "x", "]", "-", ":", "\u00e9", "\r\n,", "1234567890123456789"};
+        NumberIndex index = new NumberIndex();
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder text = new StringBuilder();
+            int numbers = random.nextInt(1, 120);
+            int newlines = random.nextInt(3) * 4;          // every 4th or 8th separator, or none
+            for (int i = 0; i < numbers; i++) {
+                int digits = random.nextInt(4) == 0 ? 1 + random.nextInt(18) : 1 + random.nextInt(5);
+                text.append(random.nextLong((long) Math.pow(10, digits))).append(newlines > 0 && i % newlines == 0 ? "\n," : ",");
+                if (random.nextInt(100) == 0) {
+                    text.append(oddities[random.nextInt(oddities.length)]);
+                }
+            }
+            text.append("7]");
+            byte[] bytes = (text + " ".repeat(NumberIndex.MARGIN)).getBytes(StandardCharsets.UTF_8);
+            int end = text.toString().getBytes(StandardCharsets.UTF_8).length;
+            int from = random.nextInt(Math.min(end, 70));
+            boolean previous = from > 0 && NumberScanner.isDigit(bytes[from - 1]);
+
+            NumberScanner.Count whole = NumberScanner.countUntilClosingBracket(bytes, from, end, previous);
+            List<Long> expected = new ArrayList<>();
+            NumberScanner plain = new NumberScanner();
+            int skip = from;
+            while (previous && skip < end && NumberScanner.isDigit(bytes[skip])) {
+                skip++;
+            }
+            int expectedResult = plain.scan(bytes, skip, end, collect(expected));
+            plain.finish(collect(expected));
+
+            index.index(bytes, from, bytes.length - NumberIndex.MARGIN, previous);
+            int rest = index.end();
+            NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, rest, end,
+                    rest > from ? NumberScanner.isDigit(bytes[rest - 1]) : previous);
+            assertThat(index.numbers() + counted.numbers()).as("count, round %d", round).isEqualTo(whole.numbers());
+            assertThat(counted.closing()).isEqualTo(whole.closing());
+
+            List<Long> actual = new ArrayList<>();
+            NumberScanner indexed = new NumberScanner();
+            int result = indexed.scanIndexed(bytes, index, bytes.length, collect(actual));
+            if (result == NumberScanner.NEED_MORE) {
+                while (rest > 0 && NumberScanner.isDigit(bytes[rest - 1]) && rest < end
+                        && NumberScanner.isDigit(bytes[rest])) {
+                    rest++;
+                }
+                result = indexed.scan(bytes, rest, end, collect(actual));
+            }
+            indexed.finish(collect(actual));
+            assertThat(result).as("result, round %d", round).isEqualTo(expectedResult);
+            if (result < 0) {
+                assertThat(indexed.problemIndex()).isEqualTo(plain.problemIndex());
+            } else {
+                assertThat(actual).as("values, round %d", round).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static ValueSink collect(List<Long> into) {
+        return new ValueSink() {
+            @Override
+            void accept(long[] values, int count) {
+                for (int k = 0; k < count; k++) {
+                    into.add(values[k]);
+                }
+            }
+        };
+    }
+
     @Test
     void findsProblemsDeepInsideLargeBuffers() {
         ValueSink ignore = new ValueSink() {
