@@ -16,12 +16,13 @@ import java.util.function.LongFunction;
  *
  * <p>A section's values must land at their exact positions, but a chunk's first position depends on
  * how many numbers all earlier chunks hold. The workers take fixed-size chunks in file order; each
- * reads its chunk once, counts the numbers that start in it while the bytes are still in the cache,
- * hands the count on in chunk order (waiting, if need be, for the one chunk before it that another
- * worker is still counting) and gets back its first value index, then parses the chunk straight into
- * the columns. A number belongs to the chunk it starts in, so a worker skips a number continued from
- * the previous chunk and reads past its own end to finish its last one. Records (nodes, edges) that a
- * chunk border splits are put together by {@link RecordSink}.
+ * reads its chunk once, indexes its digits and counts the numbers that start in it
+ * ({@link NumberIndex}) while the bytes are still in the cache, hands the count on in chunk order
+ * (waiting, if need be, for the one chunk before it that another worker is still counting) and gets
+ * back its first value index, then parses the chunk straight into the columns, from the index as far
+ * as it reaches. A number belongs to the chunk it starts in, so a worker skips a number continued
+ * from the previous chunk and reads past its own end to finish its last one. Records (nodes, edges)
+ * that a chunk border splits are put together by {@link RecordSink}.
  *
  * <p>A section whose size is not known in advance (locations: its count decides the columns' size)
  * is scanned twice instead: {@link #plan} counts, then {@link #parse} parses.
@@ -246,14 +247,18 @@ final class ParallelSectionScanner {
             ChunkReader.Buffer buffer = reader.borrow();
             byte[] bytes = buffer.bytes;
             NumberScanner scanner = new NumberScanner();
+            NumberIndex index = new NumberIndex();
             int k;
             while ((k = parseChunk.getAndIncrement()) <= lastChunk) {
                 long from = start + (long) k * chunk;
                 long to = k == lastChunk ? closingOffset : from + chunk;
                 long readFrom = from == start ? from : from - 1;
                 int length = reader.read(buffer, readFrom, to + TAIL);
-                parseChunk(section, scanner, null, bytes, readFrom, (int) (from - readFrom), (int) (to - readFrom),
-                        length, sinks.apply(firstValue[k]));
+                int begin = (int) (from - readFrom);
+                int end = (int) (to - readFrom);
+                index.index(bytes, begin, Math.min(end, length - NumberIndex.MARGIN),
+                        begin == 1 && NumberScanner.isDigit(bytes[0]));
+                parseChunk(section, scanner, index, bytes, readFrom, begin, end, length, sinks.apply(firstValue[k]));
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), sectionBytes);
             }
             reader.giveBack(buffer);

@@ -100,6 +100,14 @@ final class StringsRegion {
                 i++;
                 continue;
             }
+            // Most strings are plain ASCII: the first byte that is not ends them at their quote.
+            int plainEnd = plainAsciiEnd(bytes, i + 1, to);
+            if (plainEnd < to && bytes[plainEnd] == '"') {
+                out.addLatin1(bytes, i + 1, plainEnd - i - 1);
+                state = State.AFTER_STRING;
+                i = plainEnd + 1;
+                continue;
+            }
             int close = closingQuote(bytes, i + 1, to);
             if (close < 0) {
                 failure = close == -1 ? truncated(base + to)
@@ -119,6 +127,40 @@ final class StringsRegion {
         lastState = state;
         pages = out.finish();
     }
+
+    /**
+     * The index of the first byte in {@code bytes[from … to)} that a plain ASCII string cannot hold
+     * (a quote, a backslash, a line break or a byte of 0x80 and up), or {@code to}; eight bytes at a
+     * time. Per word, a byte XOR a character is zero only for that character. Subtracting one from
+     * each byte sets the high bit of a zero byte; otherwise, below the lowest flag, only of a byte
+     * that is 0x80 and up, which is flagged anyway (a borrow needs a zero byte below). So the lowest
+     * flag is exact.
+     */
+    static int plainAsciiEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long word = (long) LONG_LE.get(bytes, i);
+            long special = (zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word ^ 0x5C5C5C5C5C5C5C5CL)
+                    | zeroBytes(word ^ 0x0A0A0A0A0A0A0A0AL) | word) & 0x8080808080808080L;
+            if (special != 0) {
+                return i + (Long.numberOfTrailingZeros(special) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '"' || b == '\\' || b == '\n' || b < 0) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private static long zeroBytes(long x) {
+        return x - 0x0101010101010101L;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** The closing quote's index; -1 when the bytes end first; -2 - i for a line break at {@code i}. */
     static int closingQuote(byte[] bytes, int from, int to) {
