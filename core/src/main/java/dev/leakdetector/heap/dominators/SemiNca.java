@@ -39,12 +39,11 @@ public final class SemiNca {
         int[] firstEdge = graph.rawFirstEdge();
         int[] typeAndTarget = graph.rawEdgeTypeAndTarget();
 
-        // DFS numbers from 0 (the root) for the inner nodes; UNVISITED, or leafOf(a predecessor's
-        // number) for a leaf. Arrays named by DFS number below are indexed by these numbers, not by
-        // node ordinals.
+        // DFS numbers from 0 (the root) for the inner nodes; UNVISITED or UNVISITED_LEAF, or
+        // leafOf(a predecessor's number) for a leaf. Arrays named by DFS number below are indexed by
+        // these numbers, not by node ordinals.
         int[] number = new int[nodeCount];
-        java.util.Arrays.fill(number, SemiNcaDfs.UNVISITED);
-        int innerNodes = SemiNcaDfs.innerCount(firstEdge, essential, graph.rootOrdinal());
+        int innerNodes = SemiNcaDfs.markUnvisited(firstEdge, essential, graph.rootOrdinal(), number);
         int[] parent = new int[innerNodes];
         // Per DFS number, first the count of its predecessors other than its tree parent; later the
         // bounds of its block in preds.

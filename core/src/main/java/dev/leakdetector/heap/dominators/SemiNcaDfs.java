@@ -16,20 +16,25 @@ import dev.leakdetector.heap.graph.HeapGraph;
  * keeps four of the working arrays to the inner nodes, and the main loops shorter.
  *
  * <p>The numbering that {@link SemiNca} works on: {@code number} holds, per node ordinal, its DFS
- * number, {@link #UNVISITED}, or {@link #leafOf} the number of a predecessor for a leaf.
+ * number, {@link #UNVISITED} or {@link #UNVISITED_LEAF}, or {@link #leafOf} the number of a
+ * predecessor for a leaf. Leaves are marked before the DFS, in one pass in ordinal order: the DFS
+ * then knows a leaf by its entry in {@code number}, which it reads for every target anyway, instead
+ * of reading the leaf's edges, two more cache misses per leaf.
  */
 final class SemiNcaDfs {
     /**
-     * How many nodes get a DFS number when all are reached: the root, and every other node with an
-     * essential edge (without one, a node is a leaf wherever the DFS meets it). So the arrays by
-     * DFS number have a slot per inner node instead of one per node: 40 % less on a V8 heap.
+     * Marks every node unvisited in {@code number}, the leaves as {@link #UNVISITED_LEAF}, so that the
+     * DFS tells a leaf from the one value it reads anyway instead of looking up the leaf's edges, and
+     * returns how many nodes get a DFS number when all are reached: the root, and every other node
+     * with an essential edge (without one, a node is a leaf wherever the DFS meets it). So the arrays
+     * by DFS number have a slot per inner node instead of one per node: 40 % less on a V8 heap.
      */
-    static int innerCount(int[] firstEdge, EdgeBits essential, int root) {
-        int count = 1;
-        for (int ordinal = 0; ordinal < firstEdge.length - 1; ordinal++) {
-            if (ordinal != root && firstEssentialEdge(firstEdge, essential, ordinal) >= 0) {
-                count++;
-            }
+    static int markUnvisited(int[] firstEdge, EdgeBits essential, int root, int[] number) {
+        int count = 0;
+        for (int ordinal = 0; ordinal < number.length; ordinal++) {
+            boolean inner = ordinal == root || firstEssentialEdge(firstEdge, essential, ordinal) >= 0;
+            number[ordinal] = inner ? UNVISITED : UNVISITED_LEAF;
+            count += inner ? 1 : 0;
         }
         return count;
     }
@@ -46,6 +51,12 @@ final class SemiNcaDfs {
 
     /** {@code number} of a node the DFS has not reached. */
     static final int UNVISITED = -1;
+    /** {@code number} of a leaf the DFS has not reached; below every {@link #leafOf} value. */
+    static final int UNVISITED_LEAF = Integer.MIN_VALUE;
+
+    static boolean unvisited(int number) {
+        return number == UNVISITED || number == UNVISITED_LEAF;
+    }
 
     /** {@code number} of a leaf, which keeps the DFS number of one predecessor. */
     static int leafOf(int predNumber) {
@@ -91,7 +102,7 @@ final class SemiNcaDfs {
     int runUnderRoot(int n) {
         EdgeBits retained = retainedByUnvisited();
         for (int ordinal = 0; ordinal < number.length; ordinal++) {
-            if (number[ordinal] == UNVISITED && !retained.get(ordinal)) {
+            if (unvisited(number[ordinal]) && !retained.get(ordinal)) {
                 n = runUnderRoot(ordinal, n);
             }
         }
@@ -103,7 +114,7 @@ final class SemiNcaDfs {
         EdgeBits retained = new EdgeBits(number.length);
         for (int source = 0; source < number.length; source++) {
             if (number[source] != UNVISITED) {
-                continue;
+                continue; // visited, or a leaf: it has no essential edge
             }
             for (int e = firstEdge[source], end = firstEdge[source + 1]; e < end; e++) {
                 if (essential.get(e)) {
@@ -116,7 +127,7 @@ final class SemiNcaDfs {
 
     /** A node held only weakly, which DevTools makes a DFS root under the root (number 0). */
     private int runUnderRoot(int start, int n) {
-        if (firstEssentialEdge(firstEdge, essential, start) < 0) {
+        if (number[start] == UNVISITED_LEAF) {
             number[start] = leafOf(0);
             leaves++;
             return n;
@@ -151,14 +162,14 @@ final class SemiNcaDfs {
                 int targetNumber = number[target];
                 if (targetNumber == UNVISITED) {
                     nextCursor = firstEssentialEdge(firstEdge, essential, target);
-                    if (nextCursor < 0) {
-                        number[target] = leafOf(nodeNumber);
-                        leaves++;
-                        continue;
-                    }
                     treeEdges.set(e);
                     next = target;
                     break;
+                }
+                if (targetNumber == UNVISITED_LEAF) {
+                    number[target] = leafOf(nodeNumber);
+                    leaves++;
+                    continue;
                 }
                 if (targetNumber >= 0) {
                     predCounts[targetNumber]++;
