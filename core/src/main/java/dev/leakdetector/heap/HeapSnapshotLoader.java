@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Loads a snapshot file and runs the analysis pipeline as named steps, in the spirit of DevTools'
@@ -44,7 +45,8 @@ import java.util.concurrent.Future;
  * threads. Then two chains run side by side, as DevTools splits its work over two workers:
  * <ul>
  *   <li>dominators: semi-NCA (or the exact Lengauer–Tarjan port where semi-NCA declines), then
- *       retained sizes and the dominator tree;</li>
+ *       retained sizes and the dominator tree, which the loading thread builds meanwhile if it is
+ *       free by then;</li>
  *   <li>names and sizes: DOM state (which renames detached nodes), shallow-size re-attribution,
  *       distances, class names, interfaces and class keys.</li>
  * </ul>
@@ -118,13 +120,21 @@ public final class HeapSnapshotLoader {
             return thread;
         });
         CompletableFuture<Void> selfSizesFinal = new CompletableFuture<>();
+        CompletableFuture<LengauerTarjan.Result> dominatorsDone = new CompletableFuture<>();
+        // Whichever thread is free first once the dominators are known builds their tree: the
+        // loading thread, usually, while the other sums the retained sizes.
+        FutureTask<DominatorTree> treeTask = new FutureTask<>(() -> {
+            int[] idoms = join(dominatorsDone).dominators();
+            return steps.run("dominator tree", () -> DominatorTree.build(idoms, graph.rootOrdinal()));
+        });
         try {
             EdgeBits pageObjects = steps.run("mark page objects", () -> PageObjects.mark(graph));
             EdgeBits ephemerons = new EdgeBits(graph.edgeCount());
             EdgeBits essential = steps.run("essential edges",
                     () -> essentialEdges(graph, pageObjects, ephemerons, options.threads() > 1 ? pool : null));
             Future<DominatorResults> dominatorsFuture = options.threads() > 1
-                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal)) : null;
+                    ? pool.submit(() -> dominatorChain(graph, essential, steps, progress, selfSizesFinal, dominatorsDone,
+                            treeTask)) : null;
 
             byte[] domStates = steps.run("propagate DOM state", () -> DomStatePropagation.apply(graph));
             steps.run("shallow sizes", () -> ShallowSizeAttribution.apply(graph));
@@ -145,8 +155,11 @@ public final class HeapSnapshotLoader {
                 });
             }
 
+            if (dominatorsFuture != null) {
+                treeTask.run();
+            }
             DominatorResults dominators = dominatorsFuture != null ? join(dominatorsFuture)
-                    : dominatorChain(graph, essential, steps, progress, selfSizesFinal);
+                    : dominatorChain(graph, essential, steps, progress, selfSizesFinal, dominatorsDone, treeTask);
             DominatorTree tree = dominators.tree();
             ClassAggregates aggregates = steps.run("class aggregates", () -> ClassAggregates.compute(graph, keys,
                     dominators.retained(), distances, tree, dominatorsFuture != null ? pool : null));
@@ -154,6 +167,7 @@ public final class HeapSnapshotLoader {
                     aggregates, definitions, dominators.unreachableFromRoot(), steps.millis());
         } finally {
             selfSizesFinal.completeExceptionally(new CancellationException("loading stopped"));
+            dominatorsDone.completeExceptionally(new CancellationException("loading stopped"));
             pool.shutdownNow();
         }
     }
@@ -190,17 +204,30 @@ public final class HeapSnapshotLoader {
         return essential;
     }
 
-    /** Dominators, then retained sizes, then the dominator tree. */
+    /**
+     * Dominators, then retained sizes, then the dominator tree unless another thread has begun it.
+     *
+     * @param dominatorsDone completed with the dominators as soon as they are known, or with the failure
+     * @param treeTask       builds the tree once {@code dominatorsDone} completes, on the first thread to run it
+     */
     private static DominatorResults dominatorChain(HeapGraph graph, EdgeBits essential, Steps steps,
-                                                   ProgressListener progress, Future<Void> selfSizesFinal)
+                                                   ProgressListener progress, Future<Void> selfSizesFinal,
+                                                   CompletableFuture<LengauerTarjan.Result> dominatorsDone,
+                                                   FutureTask<DominatorTree> treeTask)
             throws IOException, SnapshotFormatException, HeapTooLargeException {
-        LengauerTarjan.Result result = dominators(graph, essential, steps, progress);
-        compactHeap(graph, steps, "collect dominator garbage");
+        LengauerTarjan.Result result;
+        try {
+            result = dominators(graph, essential, steps, progress);
+            compactHeap(graph, steps, "collect dominator garbage");
+        } catch (IOException | SnapshotFormatException | HeapTooLargeException | RuntimeException | Error e) {
+            dominatorsDone.completeExceptionally(e);
+            throw e;
+        }
+        dominatorsDone.complete(result);
         join(selfSizesFinal);
         NodeSizes retained = steps.run("retained sizes", () -> RetainedSizes.compute(graph, result));
-        DominatorTree tree = steps.run("dominator tree", () -> DominatorTree.build(result.dominators(),
-                graph.rootOrdinal()));
-        return new DominatorResults(tree, retained, result.unreachableFromRoot());
+        treeTask.run();
+        return new DominatorResults(join(treeTask), retained, result.unreachableFromRoot());
     }
 
     private static LengauerTarjan.Result dominators(HeapGraph graph, EdgeBits essential, Steps steps,
