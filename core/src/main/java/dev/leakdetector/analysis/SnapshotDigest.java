@@ -5,6 +5,7 @@ import dev.leakdetector.heap.classes.ClassKeys;
 import dev.leakdetector.heap.classes.HeapClass;
 import dev.leakdetector.heap.graph.Blocks;
 import dev.leakdetector.heap.graph.HeapGraph;
+import dev.leakdetector.heap.graph.NodeSizes;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -29,11 +30,11 @@ public final class SnapshotDigest {
     private final long totalSize;
     private final Map<String, ClassEntry> classes;
     private final int[] ids;
-    private final long[] sizes;
+    private final NodeSizes sizes;
     private final IdSet allIds;
 
     private SnapshotDigest(String file, long nodeCount, long totalSize, Map<String, ClassEntry> classes, int[] ids,
-                           long[] sizes, IdSet allIds) {
+                           NodeSizes sizes, IdSet allIds) {
         this.file = file;
         this.nodeCount = nodeCount;
         this.totalSize = totalSize;
@@ -47,9 +48,9 @@ public final class SnapshotDigest {
      * The instances' ids and sizes grouped by class and sorted by id, and the set of all ids: the
      * bulk of a digest, which needs only the parsed graph, its final self sizes and its class ids.
      * A load can make it while its dominators are still being computed (see {@link #of(HeapSnapshot,
-     * Instances)}).
+     * Instances)}). Sizes take an {@code int} per instance, as the graph's do ({@link NodeSizes}).
      */
-    public record Instances(int[] start, int[] ids, long[] sizes, IdSet allIds) {
+    public record Instances(int[] start, int[] ids, NodeSizes sizes, IdSet allIds) {
         public static Instances of(HeapGraph graph, ClassKeys keys) {
             int nodeCount = graph.nodeCount();
             int classCount = keys.classes().size();
@@ -68,7 +69,7 @@ public final class SnapshotDigest {
                 start[c + 1] += start[c];
             }
             int[] ids = new int[start[classCount]];
-            long[] sizes = new long[ids.length];
+            NodeSizes sizes = new NodeSizes(ids.length);
             int[] fill = Arrays.copyOf(start, classCount);
             Blocks.ascending(nodeCount, (from, to) -> {
                 for (int node = from; node < to; node++) {
@@ -77,7 +78,7 @@ public final class SnapshotDigest {
                         int slot = fill[classOf[node]]++;
                         // Flipping the sign bit makes signed order equal unsigned order for sorting.
                         ids[slot] = nodeIds[node] ^ Integer.MIN_VALUE;
-                        sizes[slot] = size;
+                        sizes.set(slot, size);
                     }
                 }
             });
@@ -119,7 +120,7 @@ public final class SnapshotDigest {
      * Sorts ids[from, to) with their sizes. An earlier snapshot's ids are almost always in order
      * already; a later one's interleave old and new objects.
      */
-    private static void sortPairs(int[] ids, long[] sizes, int from, int to) {
+    private static void sortPairs(int[] ids, NodeSizes sizes, int from, int to) {
         boolean sorted = true;
         for (int i = from + 1; i < to && sorted; i++) {
             sorted = ids[i - 1] <= ids[i];
@@ -130,10 +131,13 @@ public final class SnapshotDigest {
                 packed[i - from] = ((long) ids[i] << 32) | (i - from);
             }
             RadixSort.sortByHighInt(packed);
-            long[] sizeCopy = Arrays.copyOfRange(sizes, from, to);
+            long[] sizeCopy = new long[to - from];
+            for (int i = from; i < to; i++) {
+                sizeCopy[i - from] = sizes.get(i);
+            }
             for (int k = 0; k < packed.length; k++) {
                 ids[from + k] = (int) (packed[k] >> 32);
-                sizes[from + k] = sizeCopy[(int) packed[k]];
+                sizes.set(from + k, sizeCopy[(int) packed[k]]);
             }
         }
     }
@@ -165,7 +169,7 @@ public final class SnapshotDigest {
     }
 
     public long size(int position) {
-        return sizes[position];
+        return sizes.get(position);
     }
 
     /** Every node id of the snapshot, counted or not. */
