@@ -75,7 +75,7 @@ public final class StringTable {
         int p = pageOf(index);
         StringPage page = pages[p];
         int k = index - pageFirst[p];
-        int start = k == 0 ? 0 : page.ends()[k - 1] & ~StringPage.UTF16;
+        int start = page.start(k);
         int end = page.ends()[k];
         if ((end & StringPage.UTF16) == 0) {
             return new String(page.bytes(), start, end - start, StandardCharsets.ISO_8859_1);
@@ -102,7 +102,7 @@ public final class StringTable {
         int p = pageOf(index);
         StringPage page = pages[p];
         int k = index - pageFirst[p];
-        int start = k == 0 ? 0 : page.ends()[k - 1] & ~StringPage.UTF16;
+        int start = page.start(k);
         int end = page.ends()[k];
         if ((end & StringPage.UTF16) != 0) {
             return get(index).contains(new String(ascii, StandardCharsets.ISO_8859_1));
@@ -146,7 +146,7 @@ public final class StringTable {
             StringPage page = pages[p];
             int[] ends = page.ends();
             byte[] bytes = page.bytes();
-            int start = 0;
+            int start = page.first();
             for (int k = 0; k < page.count(); k++) {
                 int end = ends[k];
                 boolean utf16 = (end & StringPage.UTF16) != 0;

@@ -62,6 +62,7 @@ final class ParallelStringsScanner {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger firstEnding = new AtomicInteger(Integer.MAX_VALUE);
         AtomicLong bytesDone = new AtomicLong();
+        byte[] shared = sharedArray(start);
         ParallelSectionScanner.runOnAllThreads(file, pool, threads, () -> {
             ChunkReader.Buffer buffer = reader.borrow();
             StringDecoder decoder = new StringDecoder();
@@ -70,7 +71,7 @@ final class ParallelStringsScanner {
                 long from = start + (long) k * chunk;
                 long cut = Math.min(fileSize, from + chunk);
                 int length = reader.read(buffer, from, cut + OVERHANG);
-                StringsRegion region = new StringsRegion(file, from, k == 0);
+                StringsRegion region = new StringsRegion(file, from, k == 0, shared, start);
                 region.decode(buffer.bytes, length, (int) (cut - from), from + length == fileSize, decoder);
                 regions[k] = region;
                 if (region.endOffset() >= 0) {
@@ -82,6 +83,39 @@ final class ParallelStringsScanner {
             return null;
         });
         return stitch(regions, fileSize);
+    }
+
+    /**
+     * One array for the decoded strings of every region, when the section runs to the end of the file
+     * (V8 writes it last): allocated at once, it is large enough to go straight to the old generation,
+     * where pages of a region each (a few MB) are copied there by the young collections that the
+     * section's own allocation causes. Null when the section may not be last (the file does not end
+     * with a string, then the array's and the object's closing brackets), or is too large for an array.
+     */
+    private byte[] sharedArray(long start) throws IOException {
+        long size = reader.fileSize() - start;
+        if (size <= 0 || size > Integer.MAX_VALUE - 64) {
+            return null;
+        }
+        ChunkReader.Buffer buffer = reader.borrow();
+        try {
+            long tailFrom = Math.max(start, reader.fileSize() - 64);
+            int n = reader.read(buffer, tailFrom, reader.fileSize());
+            byte[] tail = buffer.bytes;
+            int i = n - 1;
+            for (char expected : new char[] {'}', ']', '"'}) {
+                while (i >= 0 && (tail[i] == ' ' || tail[i] == '\n' || tail[i] == '\r' || tail[i] == '\t')) {
+                    i--;
+                }
+                if (i < 0 || tail[i] != expected) {
+                    return null;
+                }
+                i--;
+            }
+            return new byte[(int) size];
+        } finally {
+            reader.giveBack(buffer);
+        }
     }
 
     /** Checks the regions' tokens against each other, in order, up to the closing bracket. */

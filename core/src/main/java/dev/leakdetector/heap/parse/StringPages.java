@@ -14,13 +14,33 @@ final class StringPages {
     private final int pageCapacity;
     private final List<StringPage> done = new ArrayList<>();
     private byte[] bytes;
+    /** The current page: its strings start at {@code first} in {@code bytes}, and it ends at {@code limit}. */
+    private int first;
+    private int limit;
+    /** Whether the current page is a slice of an array that other writers share: never trimmed. */
+    private boolean shared;
     private int[] ends;
+    /** Where the next string goes in {@code bytes}. */
     private int length;
     private int count;
 
     /** @param pageCapacity bytes per page; a longer string gets a page of its own */
     StringPages(int pageCapacity) {
         this.pageCapacity = Math.max(64, pageCapacity);
+    }
+
+    /**
+     * Pages whose first one is the slice {@code shared[from … to)}, which no other writer uses; the
+     * following ones, if the slice fills up, are their own.
+     */
+    StringPages(int pageCapacity, byte[] shared, int from, int to) {
+        this(pageCapacity);
+        bytes = shared;
+        first = from;
+        length = from;
+        limit = to;
+        this.shared = true;
+        ends = new int[Math.max(1024, (to - from) / 16)];
     }
 
     /** Appends {@code source[from … from+n)} as a Latin-1 (here: ASCII) string. */
@@ -68,11 +88,12 @@ final class StringPages {
     }
 
     private void reserve(int n) {
-        if (bytes != null && length + n <= bytes.length) {
+        if (bytes != null && length + n <= limit) {
             return;
         }
         closePage();
         bytes = new byte[Math.max(pageCapacity, n)];
+        limit = bytes.length;
         // V8's strings average about 20 bytes: this rarely needs to grow.
         ends = new int[Math.max(1024, bytes.length / 16)];
     }
@@ -87,11 +108,15 @@ final class StringPages {
     private void closePage() {
         if (count > 0) {
             // A copy to trim a page is garbage of the page's size; keep a mostly full one as it is.
-            boolean trim = length < bytes.length - (bytes.length >> 2);
-            done.add(new StringPage(trim ? Arrays.copyOf(bytes, length) : bytes, Arrays.copyOf(ends, count), count));
+            boolean trim = !shared && length < bytes.length - (bytes.length >> 2);
+            done.add(new StringPage(trim ? Arrays.copyOf(bytes, length) : bytes, first, Arrays.copyOf(ends, count),
+                    count));
         }
         bytes = null;
         ends = null;
+        first = 0;
+        limit = 0;
+        shared = false;
         length = 0;
         count = 0;
     }

@@ -32,15 +32,23 @@ final class StringsRegion {
     private long endOffset = -1;
     private SnapshotFormatException failure;
     private boolean needsSequential;
+    private final byte[] shared;
+    private final long sharedBase;
 
     /**
-     * @param base  the file offset of {@code bytes[0]}
-     * @param first whether this region starts at the section's first byte, just after {@code [}
+     * @param base       the file offset of {@code bytes[0]}
+     * @param first      whether this region starts at the section's first byte, just after {@code [}
+     * @param shared     an array for the decoded strings of all regions, or null: each region writes to
+     *                   the slice that its own bytes have in the file (decoding never lengthens a Latin-1
+     *                   string; a region whose UTF-16 strings overflow it goes on in pages of its own)
+     * @param sharedBase the file offset that {@code shared[0]} stands for
      */
-    StringsRegion(Path file, long base, boolean first) {
+    StringsRegion(Path file, long base, boolean first, byte[] shared, long sharedBase) {
         this.file = file;
         this.base = base;
         this.first = first;
+        this.shared = shared;
+        this.sharedBase = sharedBase;
     }
 
     /**
@@ -68,7 +76,8 @@ final class StringsRegion {
             needsSequential = true;
             return;
         }
-        StringPages out = new StringPages(to - from);
+        StringPages out = shared == null ? new StringPages(to - from)
+                : new StringPages(to - from, shared, (int) (base + from - sharedBase), (int) (base + to - sharedBase));
         State state = first ? State.START : null;
         int i = from;
         while (true) {
