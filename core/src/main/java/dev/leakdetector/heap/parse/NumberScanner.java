@@ -69,30 +69,16 @@ final class NumberScanner {
                 // Step over the comma that usually follows, already in the loaded word.
                 i += ((word >>> (length << 3)) & 0xFF) == ',' ? length + 1 : length;
             } else {
-                long next = (long) LONG_LE.get(bytes, i + 8);
-                int more = Long.numberOfTrailingZeros(nonDigitBytes(next)) >>> 3;
-                if (more == 8) {
-                    if (digitRunLength(bytes, i + 16, to) + 16 > MAX_DIGITS) {
-                        staged = n;
-                        return tooLong(i + MAX_DIGITS);
-                    }
-                    v = digitsValue(word, 8) * 100_000_000L + digitsValue(next, 8);
-                    int rest = digitRunLength(bytes, i + 16, to);
-                    for (int k = 0; k < rest; k++) {
-                        v = v * 10 + (bytes[i + 16 + k] - '0');
-                    }
-                    i += 16 + rest;
-                } else {
-                    v = more == 0 ? digitsValue(word, 8) : digitsValue(word, 8) * POWERS_OF_TEN[more]
-                            + digitsValue(next, more);
-                    i += 8 + more;
+                v = longNumber(bytes, i, word, to);
+                if (v < 0) {
+                    staged = n;
+                    return tooLong(i + MAX_DIGITS);
                 }
+                i += 8 + digitRunLength(bytes, i + 8, to);
             }
             stage[n++] = v;
             if (n == BATCH) {
-                staged = n;
-                flush(sink);
-                n = 0;
+                n = flushBatch(sink);
             }
         }
         staged = n;
@@ -135,9 +121,7 @@ final class NumberScanner {
                 }
                 stage[n++] = v;
                 if (n == BATCH) {
-                    staged = n;
-                    flush(sink);
-                    n = 0;
+                    n = flushBatch(sink);
                 }
             }
         }
@@ -306,6 +290,13 @@ final class NumberScanner {
             digits = 0;
         }
         flush(sink);
+    }
+
+    /** Hands a full batch, which the caller counted in a local, to the sink; returns the new count, 0. */
+    private int flushBatch(ValueSink sink) {
+        staged = BATCH;
+        flush(sink);
+        return 0;
     }
 
     void flush(ValueSink sink) {
