@@ -1,9 +1,5 @@
 package dev.leakdetector.heap.parse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Stage one of a two-stage scan of a numeric section, after simdjson's design (Langdale and Lemire,
  * "Parsing Gigabytes of JSON per Second", 2019): a bit per byte that marks the digits, 64 bytes per
@@ -24,11 +20,8 @@ final class NumberIndex {
      * Stage two reads two words from a number's first digit, and a number of 9 to 16 digits ends inside
      * them: an index ends this many bytes before the valid data does.
      */
-    static final int MARGIN = 24;
+    private static final int MARGIN = 24;
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final long HIGH_BITS = 0x8080808080808080L;
     /** Moves bit 8j of a word (j = 0 … 7) to bit 56 + j, without carries: see {@link #indexBlock}. */
     private static final long GATHER = 0x0102040810204080L;
 
@@ -39,13 +32,16 @@ final class NumberIndex {
     private boolean previousIsDigit;
 
     /**
-     * Indexes {@code bytes[from … limit)} block by block, stopping before the first block that holds
-     * a byte other than a digit, a comma or a newline, or that does not fit.
+     * Indexes {@code bytes[from … to)} block by block, stopping before the first block that holds
+     * a byte other than a digit, a comma or a newline, or that does not fit, also {@link #MARGIN}
+     * bytes before {@code validEnd}.
      *
+     * @param validEnd        the end of the bytes read into the array (stage two reads past {@code to})
      * @param previousIsDigit whether the byte before {@code from} is a digit, whose number then
      *                        started earlier and is not counted here
      */
-    void index(byte[] bytes, int from, int limit, boolean previousIsDigit) {
+    void index(byte[] bytes, int from, int to, int validEnd, boolean previousIsDigit) {
+        int limit = Math.min(to, validEnd - MARGIN);
         int maxBlocks = Math.max(0, (limit - from) / BLOCK_BYTES);
         if (digitMasks.length < maxBlocks) {
             digitMasks = new long[maxBlocks];
@@ -88,11 +84,11 @@ final class NumberIndex {
         long mask = 0;
         long bad = 0;
         for (int w = 0; w < 8; w++) {
-            long word = (long) LONG_LE.get(bytes, at + 8 * w);
-            long digits = (word + 0x5050505050505050L) & ~(word + 0x4646464646464646L) & HIGH_BITS;
+            long word = Words.load(bytes, at + 8 * w);
+            long digits = (word + 0x5050505050505050L) & ~(word + 0x4646464646464646L) & Words.HIGH_BITS;
             long notComma = (word ^ 0x2C2C2C2C2C2C2C2CL) + 0x7F7F7F7F7F7F7F7FL;
             long notNewline = (word ^ 0x0A0A0A0A0A0A0A0AL) + 0x7F7F7F7F7F7F7F7FL;
-            bad |= (notComma & notNewline & ~digits | word) & HIGH_BITS;
+            bad |= (notComma & notNewline & ~digits | word) & Words.HIGH_BITS;
             mask |= ((digits >>> 7) * GATHER >>> 56) << (8 * w);
         }
         return bad == 0 ? mask : INVALID;

@@ -47,7 +47,7 @@ final class NumberScanner {
         int n = staged;
         int safeEnd = to - (MAX_DIGITS + 6);
         while (i < safeEnd) {
-            long word = (long) LONG_LE.get(bytes, i);
+            long word = Words.load(bytes, i);
             long nonDigits = nonDigitBytes(word);
             int length = Long.numberOfTrailingZeros(nonDigits) >>> 3;
             if (length == 0) {
@@ -91,7 +91,7 @@ final class NumberScanner {
      * end is read whole; {@link #scan} goes on from {@link NumberIndex#end()}, skipping its rest.
      * The index guarantees that every byte of its blocks is a digit, a comma or a newline.
      *
-     * @param limit the end of the valid bytes, at least {@link NumberIndex#MARGIN} past the index's end
+     * @param limit the end of the valid bytes, the index's {@code validEnd}
      * @return {@link #NEED_MORE}, or {@link #TOO_LONG}
      */
     int scanIndexed(byte[] bytes, NumberIndex index, int limit, ValueSink sink) {
@@ -107,7 +107,7 @@ final class NumberScanner {
                 int bit = Long.numberOfTrailingZeros(starts);
                 starts &= starts - 1;
                 int at = base + bit;
-                long word = (long) LONG_LE.get(bytes, at);
+                long word = Words.load(bytes, at);
                 // The digit run's length from the mask; a run that reaches the block's end is measured
                 // in the loaded word instead.
                 int length = Long.numberOfTrailingZeros(~(mask >>> bit));
@@ -131,7 +131,7 @@ final class NumberScanner {
 
     /** The value of the number of 8 or more digits at {@code at}, whose first word is {@code word}; -1 if it has too many. */
     private static long longNumber(byte[] bytes, int at, long word, int limit) {
-        long next = (long) LONG_LE.get(bytes, at + 8);
+        long next = Words.load(bytes, at + 8);
         int more = Long.numberOfTrailingZeros(nonDigitBytes(next)) >>> 3;
         if (more < 8) {
             return more == 0 ? digitsValue(word, 8) : digitsValue(word, 8) * POWERS_OF_TEN[more] + digitsValue(next, more);
@@ -147,18 +147,15 @@ final class NumberScanner {
         return v;
     }
 
-    private static final java.lang.invoke.VarHandle LONG_LE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
         10_000_000L, 100_000_000L};
-    private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** The high bit of each byte of {@code word} that is not an ASCII digit, all others clear. */
     static long nonDigitBytes(long word) {
-        long atLeastZero = ((word | HIGH_BITS) - 0x3030303030303030L) & HIGH_BITS;
-        long aboveNine = ((word & ~HIGH_BITS) + 0x4646464646464646L) & HIGH_BITS;
-        long digits = atLeastZero & ~aboveNine & ~(word & HIGH_BITS);
-        return ~digits & HIGH_BITS;
+        long atLeastZero = ((word | Words.HIGH_BITS) - 0x3030303030303030L) & Words.HIGH_BITS;
+        long aboveNine = ((word & ~Words.HIGH_BITS) + 0x4646464646464646L) & Words.HIGH_BITS;
+        long digits = atLeastZero & ~aboveNine & ~(word & Words.HIGH_BITS);
+        return ~digits & Words.HIGH_BITS;
     }
 
     /**
@@ -188,12 +185,12 @@ final class NumberScanner {
         long carry = previousIsDigit ? 0x80L : 0;
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long word = (long) LONG_LE.get(bytes, i);
+            long word = Words.load(bytes, i);
             long x = word ^ 0x5D5D5D5D5D5D5D5DL;
-            if (((x - 0x0101010101010101L) & ~x & HIGH_BITS) != 0) {
+            if (((x - 0x0101010101010101L) & ~x & Words.HIGH_BITS) != 0) {
                 break;
             }
-            long digits = ~nonDigitBytes(word) & HIGH_BITS;
+            long digits = ~nonDigitBytes(word) & Words.HIGH_BITS;
             long starts = digits & ~((digits << 8) | carry);
             count += Long.bitCount(starts);
             carry = digits >>> 56;

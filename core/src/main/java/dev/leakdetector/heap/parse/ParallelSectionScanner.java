@@ -89,7 +89,7 @@ final class ParallelSectionScanner {
                     boolean continued = begin == 1 && NumberScanner.isDigit(bytes[0]);
                     // Stage one of the indexed scan counts the numbers of the blocks it indexes; the
                     // byte loop counts the rest of the chunk and finds the closing bracket.
-                    index.index(bytes, begin, Math.min(chunkEnd, length - NumberIndex.MARGIN), continued);
+                    index.index(bytes, begin, chunkEnd, length, continued);
                     int rest = index.end();
                     NumberScanner.Count counted = NumberScanner.countUntilClosingBracket(bytes, rest, chunkEnd,
                             rest > begin ? NumberScanner.isDigit(bytes[rest - 1]) : continued);
@@ -256,8 +256,7 @@ final class ParallelSectionScanner {
                 int length = reader.read(buffer, readFrom, to + TAIL);
                 int begin = (int) (from - readFrom);
                 int end = (int) (to - readFrom);
-                index.index(bytes, begin, Math.min(end, length - NumberIndex.MARGIN),
-                        begin == 1 && NumberScanner.isDigit(bytes[0]));
+                index.index(bytes, begin, end, length, begin == 1 && NumberScanner.isDigit(bytes[0]));
                 parseChunk(section, scanner, index, bytes, readFrom, begin, end, length, sinks.apply(firstValue[k]));
                 progress.onProgress(phase, bytesDone.addAndGet((to - from) / 2), sectionBytes);
             }

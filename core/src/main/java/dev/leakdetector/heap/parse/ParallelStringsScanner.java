@@ -104,7 +104,7 @@ final class ParallelStringsScanner {
             byte[] tail = buffer.bytes;
             int i = n - 1;
             for (char expected : new char[] {'}', ']', '"'}) {
-                while (i >= 0 && (tail[i] == ' ' || tail[i] == '\n' || tail[i] == '\r' || tail[i] == '\t')) {
+                while (i >= 0 && StringsRegion.isWhitespace(tail[i])) {
                     i--;
                 }
                 if (i < 0 || tail[i] != expected) {

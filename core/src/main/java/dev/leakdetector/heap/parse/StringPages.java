@@ -40,7 +40,7 @@ final class StringPages {
         length = from;
         limit = to;
         this.shared = true;
-        ends = new int[Math.max(1024, (to - from) / 16)];
+        ends = endsFor(to - from);
     }
 
     /** Appends {@code source[from … from+n)} as a Latin-1 (here: ASCII) string. */
@@ -94,8 +94,12 @@ final class StringPages {
         closePage();
         bytes = new byte[Math.max(pageCapacity, n)];
         limit = bytes.length;
-        // V8's strings average about 20 bytes: this rarely needs to grow.
-        ends = new int[Math.max(1024, bytes.length / 16)];
+        ends = endsFor(bytes.length);
+    }
+
+    /** The end offsets' array for a page of this many bytes: V8's strings average about 20 bytes, so it rarely grows. */
+    private static int[] endsFor(int pageBytes) {
+        return new int[Math.max(1024, pageBytes / 16)];
     }
 
     private void end(int flag) {

@@ -117,7 +117,8 @@ final class StringsRegion {
                 i = plainEnd + 1;
                 continue;
             }
-            int close = closingQuote(bytes, i + 1, to);
+            // The bytes before plainEnd hold no quote, backslash or line break.
+            int close = closingQuote(bytes, plainEnd, to);
             if (close < 0) {
                 failure = close == -1 ? truncated(base + to)
                         : new SnapshotFormatException(file, StringsReader.SECTION, base + (-2 - close),
@@ -148,9 +149,9 @@ final class StringsRegion {
     static int plainAsciiEnd(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long word = (long) LONG_LE.get(bytes, i);
+            long word = Words.load(bytes, i);
             long special = (zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word ^ 0x5C5C5C5C5C5C5C5CL)
-                    | zeroBytes(word ^ 0x0A0A0A0A0A0A0A0AL) | word) & 0x8080808080808080L;
+                    | zeroBytes(word ^ 0x0A0A0A0A0A0A0A0AL) | word) & Words.HIGH_BITS;
             if (special != 0) {
                 return i + (Long.numberOfTrailingZeros(special) >>> 3);
             }
@@ -167,9 +168,6 @@ final class StringsRegion {
     private static long zeroBytes(long x) {
         return x - 0x0101010101010101L;
     }
-
-    private static final java.lang.invoke.VarHandle LONG_LE = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** The closing quote's index; -1 when the bytes end first; -2 - i for a line break at {@code i}. */
     static int closingQuote(byte[] bytes, int from, int to) {
@@ -236,7 +234,7 @@ final class StringsRegion {
                 "unexpected end of file inside the string table (truncated snapshot?)");
     }
 
-    private static boolean isWhitespace(byte b) {
+    static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
